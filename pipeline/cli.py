@@ -1,0 +1,78 @@
+"""press-facts command line: a thin layer over pipeline.api.
+
+Exit status: 0 all good; 1 some inputs failed (see errors.csv); 2 bad usage or configuration.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from pipeline.config import load_settings
+from pipeline.errors import ConfigError, PatternError
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="press-facts", description="Extract reconciled facts from press releases.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="extract facts from files or folders")
+    run.add_argument("inputs", nargs="+", help=".txt, .md, .html, .json or .jsonl files, or folders of them")
+    run.add_argument("--out", help="facts CSV (default data/facts.csv); errors, conflicts and provenance CSVs go beside it")
+    run.add_argument("--mentions", help="mentions CSV (default data/mentions.csv)")
+    run.add_argument("--published", help="publication date YYYY-MM-DD for articles that state none in a field")
+    run.add_argument("--model", help="spaCy model name (default en_core_web_sm, with fallbacks)")
+    run.add_argument("--patterns", dest="patterns_dir", help="patterns folder (default: the project's patterns/)")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    ev = sub.add_parser("evaluate", help="score a facts CSV against a gold CSV")
+    ev.add_argument("predicted")
+    ev.add_argument("gold")
+    ev.add_argument("--show", action="store_true", help="list misses, extras and duplicates")
+    ev.add_argument("--min-f1", type=float)
+    ev.add_argument("--min-recall", type=float)
+    ev.add_argument("--min-precision", type=float)
+    return ap
+
+
+def _check_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ConfigError("E040", value=value) from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.api import run
+
+    settings = load_settings().with_overrides(out=args.out, mentions=args.mentions, model=args.model,
+                                              patterns_dir=args.patterns_dir, published=_check_date(args.published))
+    result = run([Path(p) for p in args.inputs], settings)
+    for error in sorted(result.errors, key=lambda e: e.path):
+        print(f"error: {error.message}", file=sys.stderr)
+    if not args.quiet:
+        print(result.summary())
+        print(f"wrote {settings.out} and {settings.mentions}")
+    failed = [e for e in result.errors if e.code != "E011"]
+    return 1 if failed else 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import score_files
+
+    score = score_files(args.predicted, args.gold)
+    print(score.report(show=args.show))
+    failed = ((args.min_f1 is not None and score.f1 < args.min_f1)
+              or (args.min_recall is not None and score.recall < args.min_recall)
+              or (args.min_precision is not None and score.precision < args.min_precision))
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"run": cmd_run, "evaluate": cmd_evaluate}[args.command](args)
+    except (ConfigError, PatternError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

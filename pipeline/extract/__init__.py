@@ -1,0 +1,1 @@
+"""Small pure functions from a Doc (and its Article) to Mentions with character offsets."""

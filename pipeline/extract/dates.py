@@ -1,0 +1,164 @@
+"""Normalize dates to ISO with precision and modifier, resolving relative dates against the
+article's publication date (never the clock).
+
+"late 2025" -> 2025 year late; "since May 2023" -> 2023-05 month after; "Q4 2025" -> 2025-Q4 quarter;
+"September 17" in an article of 2025-09-16 -> 2025-09-17 (future tense) ; with no article date
+-> XXXX-09-17 (TIMEX style: what is known, no invented year).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from dateparser.date import DateDataParser
+from spacy.tokens import Doc
+
+from pipeline.extract.numbers import lookup
+
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+FUTURE_WORDS = {"will", "shall", "to", "scheduled", "slated", "expected", "set", "planned", "due", "plan", "aim", "next", "upcoming"}
+
+
+@lru_cache(maxsize=4096)
+def _dateparser_resolve(text: str, base: str, prefer: str) -> tuple[str, str]:
+    """dateparser with the article date as the relative base; (iso date, period) or ('', '')."""
+    parser = _parser(base, prefer)
+    data = parser.get_date_data(text)
+    if data is None or data.date_obj is None:
+        return "", ""
+    return data.date_obj.date().isoformat(), data.period or "day"
+
+
+@lru_cache(maxsize=64)
+def _parser(base: str, prefer: str) -> DateDataParser:
+    return DateDataParser(languages=["en"], settings={
+        "RELATIVE_BASE": dt.datetime.fromisoformat(base), "PREFER_DATES_FROM": prefer,
+        "RETURN_TIME_AS_PERIOD": True, "STRICT_PARSING": False})
+
+
+def clause_tense(doc: Doc | None, start_char: int) -> str:
+    """'past', 'future' or '' for the clause around a character offset, from the verb governing it."""
+    if doc is None:
+        return ""
+    span = doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return ""
+    token = span[0]
+    seen = 0
+    while seen < 8:
+        if token.pos_ in ("VERB", "AUX"):
+            words = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass", "mark", "neg")}
+            words.add(token.lower_)
+            if words & FUTURE_WORDS or token.tag_ == "MD":
+                return "future"
+            if token.tag_ == "VBD" or any(c.tag_ == "VBD" for c in token.children if c.dep_ in ("aux", "auxpass")):
+                return "past"
+            if token.tag_ == "VBN" and any(c.lower_ in ("has", "have", "had") for c in token.children):
+                return "past"
+        if token.head is token:
+            break
+        token, seen = token.head, seen + 1
+    sent_words = {t.lower_ for t in doc[span[0].i:span[0].i + 1].sent}
+    if sent_words & {"will", "scheduled", "slated", "expected"}:
+        return "future"
+    return ""
+
+
+def _resolve_partial(month: int, day: int | None, published: str, tense: str) -> tuple[str, str]:
+    """Year for 'September 17' / 'In May': by tense when the clause has one, else the closest."""
+    if not published:
+        return (f"XXXX-{month:02d}-{day:02d}", "day") if day else (f"XXXX-{month:02d}", "month")
+    base = dt.date.fromisoformat(published)
+    text = f"{base.year}-{month:02d}-{day:02d}" if day else f"{base.year}-{month:02d}"
+
+    def candidate(year: int) -> dt.date | None:
+        try:
+            return dt.date(year, month, day or 1)
+        except ValueError:
+            return None
+
+    options = [c for c in (candidate(base.year - 1), candidate(base.year), candidate(base.year + 1)) if c]
+    if not options:
+        return "", ""
+    anchor = lambda d: d if day else dt.date(d.year, d.month, 15)  # noqa: E731
+    if tense == "past":
+        options = [d for d in options if (d <= base if day else (d.year, d.month) <= (base.year, base.month))] or options
+    elif tense == "future":
+        options = [d for d in options if (d >= base if day else (d.year, d.month) >= (base.year, base.month))] or options
+    best = min(options, key=lambda d: (abs((anchor(d) - base).days), d))
+    del text
+    return (best.isoformat(), "day") if day else (f"{best.year}-{best.month:02d}", "month")
+
+
+def _relative(text: str, published: str, lexicon: dict[str, Any]) -> tuple[str, str]:
+    phrase = " ".join(text.lower().split())
+    if not published:
+        return "", ""
+    base = dt.date.fromisoformat(published)
+    words = phrase.replace("earlier ", "").replace("later ", "").split()
+    if words[-1] in lexicon["seasons"]:
+        shift = {"last": -1, "previous": -1, "next": 1, "coming": 1}.get(words[0], 0)
+        year = base.year + shift
+        return f"{year}-{lexicon['seasons'][words[-1]]}", "season"
+    if words[-1] == "quarter":
+        q = (base.month - 1) // 3 + {"last": -1, "previous": -1, "next": 1, "coming": 1}.get(words[0], 0)
+        year, q = base.year + q // 4, q % 4
+        return f"{year}-Q{q + 1}", "quarter"
+    iso, period = _dateparser_resolve(" ".join(words).replace("previous", "last").replace("coming", "next"), published, "past")
+    if not iso:
+        return "", ""
+    if period == "year":
+        return iso[:4], "year"
+    if period == "month":
+        return iso[:7], "month"
+    if period == "week":
+        return iso, "week"
+    return iso, "day"
+
+
+def normalize_date(groups: dict[str, str], pattern_id: str, lexicon: dict[str, Any], *,
+                   published: str = "", tense: str = "", text: str = "") -> dict[str, str]:
+    """value (ISO), precision and modifier of a date match; value "" when it cannot be resolved."""
+    modifier = lookup(lexicon["date_prefix_modifiers"], groups.get("premod")) or ""
+    if not modifier and groups.get("fuzz"):
+        modifier = lookup(lexicon["date_fuzzy"], groups["fuzz"].replace("-", "").strip()) or \
+            lookup(lexicon["date_fuzzy"], groups["fuzz"]) or ""
+    months = lexicon["months"]
+    year = groups.get("year")
+    month = lookup(months, (groups.get("month") or "").rstrip("."))
+    day = int(groups["day"]) if groups.get("day") else None
+    value, precision = "", ""
+    if groups.get("iso"):
+        value, precision = groups["iso"], "day"
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            value = ""
+    elif pattern_id == "date.relative":
+        value, precision = _relative(groups.get("relative", text), published, lexicon)
+    elif pattern_id == "date.year-range":
+        value, precision = f"{year}/{groups['year2']}", "year"
+    elif pattern_id == "date.month-range":
+        month2 = lookup(months, groups.get("month2", "").rstrip("."))
+        value, precision = f"{year}-{month:02d}/{year}-{month2:02d}", "month"
+    elif groups.get("quarter") or groups.get("ordq"):
+        q = groups.get("quarter", "").upper().replace("Q", "") or str(ORDINALS[groups["ordq"].lower()])
+        value, precision = f"{year}-Q{q}", "quarter"
+    elif groups.get("half") or groups.get("ordh"):
+        h = groups.get("half", "").upper().replace("H", "") or str(ORDINALS[groups["ordh"].lower()])
+        value, precision = f"{year}-H{h}", "half"
+    elif groups.get("season"):
+        value, precision = f"{year}-{lookup(lexicon['seasons'], groups['season'])}", "season"
+    elif month and day and year:
+        try:
+            value, precision = dt.date(int(year), month, day).isoformat(), "day"
+        except ValueError:
+            value = ""
+    elif month and year:
+        value, precision = f"{year}-{month:02d}", "month"
+    elif month:
+        value, precision = _resolve_partial(month, day, published, tense)
+    elif year:
+        value, precision = year, "year"
+    return {"value": value, "precision": precision if value else "", "modifier": modifier}

@@ -1,0 +1,94 @@
+"""Named entities from a parsed Doc: the model's, corrected by the gazetteer, rules and context.
+
+Each entity gets a kind (company, brand, plant, product, platform, body, person, place, org) and a
+canonical name: the gazetteer's name when an alias matches, otherwise the folded surface form
+("the Sunderland factory" -> "Sunderland plant").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from spacy.tokens import Doc, Span
+
+from pipeline.patterns import PatternSet, normalize_name
+from pipeline.types import Mention
+
+NAMED_LABELS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "PRODUCT"}
+MODEL_KIND = {"ORG": "org", "PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "PRODUCT": "product"}
+PLANT_WORDS = r"(?:plant|factory|facility|gigafactory|works|mill|fab|site|refinery|foundry|smelter)"
+
+
+def clean_surface(text: str) -> str:
+    """Drop a leading article and a trailing possessive: "the Douai plant's" -> "Douai plant"."""
+    text = re.sub(r"^(?:the|The|THE)\s+", "", text.strip())
+    return re.sub(r"(?:['’]s|['’])$", "", text).strip(" ,.;:")
+
+
+def canonical_for(text: str, label: str, pset: PatternSet, kind_hint: str = "") -> tuple[str, str, str]:
+    """(canonical name, kind, gazetteer id or '') for an entity's surface text."""
+    entry = pset.alias_index.get(normalize_name(text))
+    if entry is not None:
+        return entry.name, entry.kind, entry.id
+    surface = clean_surface(text)
+    kind = kind_hint or MODEL_KIND.get(label, "org")
+    if label == "FAC" and re.search(rf"\b{PLANT_WORDS}$", surface, re.I):
+        kind = "plant"
+        surface = re.sub(rf"\s+{PLANT_WORDS}$", " plant", surface, flags=re.I)
+    return surface, kind, ""
+
+
+def _rule_kinds(pset: PatternSet) -> dict[str, str]:
+    kinds = {g.id: g.kind for g in pset.gazetteer}
+    kinds.update({r["id"]: r.get("kind", "") for r in pset.entity_rules})
+    return kinds
+
+
+def consistent_labels(spans: list[Span]) -> dict[str, str]:
+    """One sense per article: a surface tagged with several labels by the model takes its majority
+    label ('Douai' as GPE twice and PERSON once is a GPE)."""
+    by_text: dict[str, Counter[str]] = {}
+    for span in spans:
+        by_text.setdefault(clean_surface(span.text), Counter())[span.label_] += 1
+    return {t: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for t, c in by_text.items() if len(c) > 1}
+
+
+def entity_mentions(doc: Doc, article_id: str, pset: PatternSet) -> list[Mention]:
+    """ORG, PERSON, GPE, LOC, FAC and PRODUCT mentions with kinds and canonical names."""
+    kinds = _rule_kinds(pset)
+    spans = [e for e in doc.ents if e.label_ in NAMED_LABELS]
+    majority = consistent_labels([e for e in spans if not e.ent_id_])
+    out = []
+    for ent in spans:
+        label = ent.label_
+        if not ent.ent_id_ and clean_surface(ent.text) in majority:
+            label = majority[clean_surface(ent.text)]
+        start, end = ent.start_char, ent.end_char
+        text = doc.text[start:end]
+        if re.search(r"['’]s$", text):  # "Ampere’s" -> "Ampere"
+            end -= 2
+            text = doc.text[start:end]
+        lead = re.match(r"(?:the|The)\s+", text)
+        if lead and label != "PERSON":
+            start += lead.end()
+            text = doc.text[start:end]
+        if not re.search(r"[^\W\d_]", text) or text in pset.lexicon.get("not_entities", ()):
+            continue
+        canonical, kind, gid = canonical_for(text, label, pset, kinds.get(ent.ent_id_, ""))
+        pattern_id = ent.ent_id_ or f"model.{label.lower()}"
+        out.append(Mention(article_id, label, text, start, end, value=canonical, pattern_id=pattern_id,
+                           kind=kind, canonical=canonical))
+    return out
+
+
+def main_entity(mentions: list[Mention], kind: str) -> str:
+    """The entity of a kind the article is about: the most mentioned, then the first mentioned."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for m in mentions:
+        if m.kind == kind:
+            counts[m.canonical] += 1
+            first.setdefault(m.canonical, m.start)
+    if not counts:
+        return ""
+    return sorted(counts, key=lambda c: (-counts[c], first[c], c))[0]

@@ -1,0 +1,92 @@
+"""All mentions of one article: entities (with role-based corrections) and normalized values."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from pipeline.extract.dates import clause_tense, normalize_date
+from pipeline.extract.entities import entity_mentions
+from pipeline.extract.money import normalize_money
+from pipeline.extract.quantities import (counted_noun, dominant_product_noun, normalize_percent,
+                                         normalize_quantity, noun_unit, rate_after)
+from pipeline.extract.roles import RoleAssertion, role_assertions
+from pipeline.extract.values import find_value_matches, is_phone_like
+from pipeline.patterns import PatternSet
+from pipeline.types import Article, Mention
+
+
+@dataclass
+class Analysis:
+    """One article's Doc with its mentions: what the fact rules read."""
+
+    article: Article
+    doc: Doc
+    entities: list[Mention] = field(default_factory=list)
+    values: list[Mention] = field(default_factory=list)
+    roles: list[RoleAssertion] = field(default_factory=list)
+    rates: dict[int, str] = field(default_factory=dict)  # value start -> rate unit
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return sorted(self.entities + self.values, key=lambda m: (m.start, m.end, m.label))
+
+
+def _merge_persons(entities: list[Mention], roles: list[RoleAssertion]) -> list[Mention]:
+    """Role-context persons replace whatever entity overlapped them (a missed or mislabelled name)."""
+    persons = {(r.person.start, r.person.end): r.person for r in roles}
+    kept = [m for m in entities if not any(m.start < e and s < m.end and (m.label != "PERSON" or (s, e) != (m.start, m.end))
+                                           for s, e in persons)]
+    have = {(m.start, m.end) for m in kept}
+    kept.extend(p for span, p in persons.items() if span not in have)
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[Mention]) -> tuple[list[Mention], dict[int, str]]:
+    lex = pset.lexicon
+    text = article.text
+    blocked = [(m.start, m.end) for m in entities if m.label in ("PRODUCT", "ORG", "FAC") and m.kind != "place"]
+    generic_unit = ""
+    out: list[Mention] = []
+    rates: dict[int, str] = {}
+    for match in find_value_matches(text, pset, blocked):
+        g, start, end = match.groups, match.start, match.end
+        fields: dict[str, str]
+        pattern_id = match.pattern_id
+        if match.label == "MONEY":
+            fields = normalize_money(g, lex)
+        elif match.label == "PERCENT":
+            fields = normalize_percent(g, lex, pattern_id)
+        elif match.label == "DATE":
+            tense = clause_tense(doc, start) if any(k in g for k in ("month",)) and "year" not in g else ""
+            fields = normalize_date(g, pattern_id, lex, published=article.published, tense=tense, text=text[start:end])
+        else:
+            if is_phone_like(text, start, end):
+                continue
+            fields = normalize_quantity(g, lex)
+            if not fields["unit"]:
+                noun, noun_end = counted_noun(doc, end)
+                if noun is None and match.noun == "required":
+                    continue
+                if noun is not None:
+                    fields["unit"] = noun_unit(noun, lex)
+                    end = noun_end
+                    if fields["unit"] in lex["generic_counters"]:
+                        generic_unit = generic_unit or dominant_product_noun(doc, lex) or fields["unit"]
+                        fields["unit"] = generic_unit
+            rate, _ = rate_after(text, end, lex)
+            if rate:
+                rates[start] = rate
+        out.append(Mention(article.id, match.label, text[start:end], start, end, value=fields.get("value", ""),
+                           unit=fields.get("unit", ""), precision=fields.get("precision", ""),
+                           modifier=fields.get("modifier", ""), pattern_id=pattern_id))
+    return out, rates
+
+
+def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
+    """Entities, role assertions and values of one parsed article."""
+    entities = entity_mentions(doc, article.id, pset)
+    roles = role_assertions(doc, entities, pset.roles, article.id)
+    entities = _merge_persons(entities, roles)
+    values, rates = value_mentions(doc, article, pset, entities)
+    return Analysis(article, doc, entities, values, roles, rates)

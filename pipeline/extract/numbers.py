@@ -1,0 +1,76 @@
+"""Shared number parsing: digits with any separator, decimal commas, scales and number words."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SPACES = " \u00a0\u202f"
+
+
+def parse_digits(text: str) -> float | None:
+    """Parse '50,729', '50 729', '1.2', '12,5', '1.234,5' (comma + 3 digits = thousands; else decimal).
+
+    >>> parse_digits("50 729"), parse_digits("12,5"), parse_digits("1,200")
+    (50729.0, 12.5, 1200.0)
+    """
+    raw = text.strip()
+    for ch in _SPACES:
+        raw = raw.replace(ch, "")
+    if not raw:
+        return None
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+,\d+", raw):  # 1.234,5 (continental)
+        raw = raw.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+        raw = raw.replace(",", "")
+    elif re.fullmatch(r"\d+,\d+", raw):  # decimal comma: 12,5 or 1,25
+        raw = raw.replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def lookup(table: dict[str, Any], key: str | None) -> Any:
+    """Case- and space-insensitive lookup in a lexicon table."""
+    if not key:
+        return None
+    folded = re.sub(r"\s+", " ", key.strip()).casefold()
+    for k, v in table.items():
+        if k.casefold() == folded:
+            return v
+    return None
+
+
+def parse_word_number(text: str, lexicon: dict[str, Any]) -> float | None:
+    """'six' -> 6, 'twenty-five' -> 25, 'a dozen' -> 12, 'two hundred' -> 200."""
+    words = lexicon["number_words"]
+    whole = lookup(words, text)
+    if whole is not None:
+        return float(whole)
+    total, current = 0.0, 0.0
+    for part in re.split(r"[\s-]+", text.strip()):
+        value = lookup(words, part)
+        if value is None:
+            if part.casefold() in ("and", "a"):
+                continue
+            return None
+        if value == 100:
+            current = (current or 1) * 100
+        else:
+            current += value
+    total += current
+    return total or None
+
+
+def scale_factor(word: str | None, table: dict[str, float]) -> float:
+    if not word:
+        return 1.0
+    value = lookup(table, word)
+    return float(value) if value is not None else 1.0
+
+
+def format_number(value: float) -> str:
+    """Plain decimal text with no exponent: 550000000, 66.7, 0.5."""
+    if value == int(value) and abs(value) < 1e18:
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")

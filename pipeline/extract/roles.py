@@ -1,0 +1,219 @@
+"""People in roles: "X, CEO of Y", "Y CEO X", "Y's chief executive X", "the new head of Y, X",
+"the CEOs of A and B, X and Y, respectively", "X, Chairman" (the organisation named just before).
+
+The same analysis corrects the NER: a capitalised name in a role slot is a PERSON even when the
+model missed it or called it an ORG.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from pipeline.types import Mention
+
+PARTICLES = {"de", "del", "della", "da", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "al", "dos", "das", "ten", "ter"}
+FILLERS = {"as", "newly", "appointed", "new", "the", "its", "their", "our", "recently", "named", "group", "interim", "global"}
+STOP_BEFORE = {"former", "ex", "ex-", "outgoing", "late", "previous"}
+ORG_KINDS = {"company", "brand", "org", "body", "plant"}
+
+
+@dataclass(frozen=True)
+class RoleAssertion:
+    person: Mention
+    org: str
+    attribute: str
+    rule_id: str
+    sentence: tuple[int, int]
+
+
+def build_role_matcher(doc: Doc, roles: tuple[dict[str, Any], ...]) -> tuple[PhraseMatcher, dict[str, dict[str, Any]]]:
+    matcher = PhraseMatcher(doc.vocab, attr="LOWER")
+    by_id = {}
+    for role in roles:
+        matcher.add(role["id"], [_make(doc, p) for p in role["phrases"]])
+        by_id[role["id"]] = role
+    return matcher, by_id
+
+
+def _make(doc: Doc, phrase: str) -> Doc:
+    words = phrase.replace("-", " - ").split()
+    return Doc(doc.vocab, words=words)
+
+
+def _is_name_token(token) -> bool:
+    return (token.is_title or token.text.isupper() and len(token.text) > 1) and token.is_alpha and not token.is_stop
+
+
+def _name_run_before(doc: Doc, end: int, sent: Span) -> tuple[int, int] | None:
+    i = end - 1
+    start = None
+    while i >= sent.start:
+        tok = doc[i]
+        if _is_name_token(tok) or (tok.text == "-" and start is not None and i > sent.start and _is_name_token(doc[i - 1])) \
+                or (tok.lower_ in PARTICLES and start is not None):
+            start = i
+            i -= 1
+            continue
+        break
+    if start is None:
+        return None
+    while start < end and doc[start].lower_ in PARTICLES:
+        start += 1
+    return (start, end) if end - start >= 2 else None
+
+
+def _name_run_after(doc: Doc, start: int, sent: Span) -> tuple[int, int] | None:
+    i = start
+    while i < sent.end:
+        tok = doc[i]
+        if _is_name_token(tok) or (tok.text == "-" and i > start and i + 1 < sent.end and _is_name_token(doc[i + 1])) \
+                or (tok.lower_ in PARTICLES and i > start and i + 1 < sent.end and doc[i + 1].is_title):
+            i += 1
+            continue
+        break
+    return (start, i) if i - start >= 2 else None
+
+
+class _EntityIndex:
+    """Token-indexed view of the article's entity mentions."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention]):
+        self.by_start: dict[int, tuple[int, Mention]] = {}
+        self.by_end: dict[int, tuple[int, Mention]] = {}
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            self.by_start[span.start] = (span.end, m)
+            self.by_end[span.end] = (span.start, m)
+
+
+def _person(doc: Doc, run: tuple[int, int], index: _EntityIndex, article_id: str) -> Mention | None:
+    s, e = run
+    for i in range(s, e):
+        hit = index.by_start.get(i)
+        if hit and hit[1].kind in ("company", "brand", "product", "platform", "plant") and hit[1].pattern_id.count(".") and \
+                not hit[1].pattern_id.startswith("model."):
+            return None  # a gazetteer organisation is not a person
+    text = doc[s:e].text
+    start = doc[s].idx
+    return Mention(article_id, "PERSON", text, start, start + len(text), value=text,
+                   pattern_id="person.role-context", kind="person", canonical=text)
+
+
+def _persons_at(doc: Doc, i: int, sent: Span, index: _EntityIndex, article_id: str) -> tuple[list[Mention], int]:
+    """Names starting at token i, joined by ',' or 'and': ('Ivan Espinosa and Takao Kato')."""
+    persons: list[Mention] = []
+    while i < sent.end:
+        hit = index.by_start.get(i)
+        if hit and hit[1].label == "PERSON":
+            persons.append(hit[1])
+            i = hit[0]
+        else:
+            run = _name_run_after(doc, i, sent)
+            person = _person(doc, run, index, article_id) if run else None
+            if person is None:
+                break
+            persons.append(person)
+            i = run[1]
+        if i < sent.end and doc[i].lower_ in ("and", ",") and i + 1 < sent.end and doc[i + 1].lower_ != "respectively":
+            i += 1
+            if i < sent.end and doc[i].lower_ == "and":
+                i += 1
+            continue
+        break
+    return persons, i
+
+
+def _orgs_at(doc: Doc, i: int, sent: Span, index: _EntityIndex) -> tuple[list[str], int]:
+    """Organisations from token i: 'Nissan and Mitsubishi Motors', 'the Renault Group'."""
+    orgs: list[str] = []
+    while i < sent.end:
+        if doc[i].lower_ == "the":
+            i += 1
+            continue
+        hit = index.by_start.get(i)
+        if not hit or hit[1].kind not in ORG_KINDS:
+            break
+        orgs.append(hit[1].canonical)
+        i = hit[0]
+        if i + 1 < sent.end and doc[i].lower_ in ("and", ",") and index.by_start.get(i + 1, (0, None))[1] is not None \
+                and index.by_start[i + 1][1].kind in ORG_KINDS:
+            i += 1
+            continue
+        break
+    return orgs, i
+
+
+def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, Any], ...],
+                    article_id: str) -> list[RoleAssertion]:
+    """Every (person, organisation, role) the role rules find, in document order."""
+    matcher, by_id = build_role_matcher(doc, roles)
+    index = _EntityIndex(doc, entities)
+    matches = sorted(((s, e, doc.vocab.strings[mid]) for mid, s, e in matcher(doc)), key=lambda m: (m[0], -(m[1] - m[0])))
+    out: list[RoleAssertion] = []
+    last_end = -1
+    for s, e, rid in matches:
+        if s < last_end:
+            continue
+        last_end = e
+        role = by_id[rid]
+        sent = doc[s].sent
+        if any(doc[j].lower_ in STOP_BEFORE for j in range(max(sent.start, s - 2), s)):
+            continue
+        orgs_after: list[str] = []
+        j = e
+        if j < sent.end and doc[j].lower_ in ("of", "at", "for"):
+            orgs_after, j = _orgs_at(doc, j + 1, sent, index)
+        if role.get("needs_org_after") and not orgs_after:
+            continue
+        k = s
+        while k > sent.start and doc[k - 1].lower_ in FILLERS:
+            k -= 1
+        org_before: list[str] = []
+        if k > sent.start and doc[k - 1].tag_ == "POS":
+            hit = index.by_end.get(k - 1)
+            if hit and hit[1].kind in ORG_KINDS:
+                org_before = [hit[1].canonical]
+        elif k > sent.start and index.by_end.get(k) and index.by_end[k][1].kind in ORG_KINDS:
+            org_before = [index.by_end[k][1].canonical]
+            k = index.by_end[k][0]
+        persons: list[Mention] = []
+        if k > sent.start and doc[k - 1].text == ",":
+            hit = index.by_end.get(k - 1)
+            if hit and hit[1].label == "PERSON":
+                persons = [hit[1]]
+            else:
+                run = _name_run_before(doc, k - 1, sent)
+                person = _person(doc, run, index, article_id) if run else None
+                persons = [person] if person else []
+        if not persons:
+            start = j + 1 if j < sent.end and doc[j].text == "," else j
+            if start == e or start > j:
+                persons, _ = _persons_at(doc, start, sent, index, article_id)
+        orgs = orgs_after or org_before
+        if not orgs and persons and k > sent.start and doc[k - 1].text == ",":
+            orgs = _nearest_org_before(index, persons[0], sent, doc)
+        if not persons or not orgs:
+            continue
+        if len(orgs) == len(persons):
+            pairs = list(zip(persons, orgs))
+        elif len(orgs) == 1:
+            pairs = [(p, orgs[0]) for p in persons]
+        else:
+            pairs = [(persons[0], orgs[0])]
+        for person, org in pairs:
+            out.append(RoleAssertion(person, org, role["attribute"], rid, (sent.start_char, sent.end_char)))
+    return out
+
+
+def _nearest_org_before(index: _EntityIndex, person: Mention, sent: Span, doc: Doc) -> list[str]:
+    best = None
+    for end, (start, m) in index.by_end.items():
+        if m.kind in ("company", "org", "brand") and doc[start].idx >= sent.start_char and m.end <= person.start:
+            if best is None or m.end > best.end:
+                best = m
+    return [best.canonical] if best else []

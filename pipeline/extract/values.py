@@ -1,0 +1,61 @@
+"""Find value mentions (MONEY, PERCENT, DATE, QUANTITY) with the patterns of `patterns/`.
+
+All patterns run over the article text; overlapping matches are resolved by label priority
+(MONEY > PERCENT > DATE > QUANTITY), then length, then position. Numbers inside a named entity
+("Renault 5", "A290") are not values.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.patterns import PatternSet
+
+PRIORITY = {"MONEY": 0, "PERCENT": 1, "DATE": 2, "QUANTITY": 3}
+
+
+@dataclass(frozen=True)
+class ValueMatch:
+    label: str
+    pattern_id: str
+    start: int
+    end: int
+    groups: dict[str, str]
+    noun: str = ""
+
+    @property
+    def text_span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+def find_value_matches(text: str, pset: PatternSet, blocked: list[tuple[int, int]]) -> list[ValueMatch]:
+    """Every non-overlapping value match in `text`, in document order."""
+    candidates: list[ValueMatch] = []
+    for pattern in pset.values:
+        for regex in pattern.regexes:
+            for m in regex.finditer(text):
+                start, end = m.span()
+                while end > start and text[end - 1] in " \u00a0\u202f-":
+                    end -= 1
+                if end <= start:
+                    continue
+                groups = {k: v for k, v in m.groupdict().items() if v}
+                candidates.append(ValueMatch(pattern.label, pattern.id, start, end, groups, pattern.noun))
+    candidates.sort(key=lambda c: (PRIORITY[c.label], -(c.end - c.start), c.start, c.pattern_id))
+    chosen: list[ValueMatch] = []
+    taken: list[tuple[int, int]] = []
+    for cand in candidates:
+        if any(cand.start < e and s < cand.end for s, e in taken):
+            continue
+        if cand.label in ("DATE", "QUANTITY") and any(cand.start < e and s < cand.end for s, e in blocked):
+            continue
+        chosen.append(cand)
+        taken.append((cand.start, cand.end))
+    return sorted(chosen, key=lambda c: (c.start, c.end))
+
+
+def is_phone_like(text: str, start: int, end: int) -> bool:
+    """Digits that belong to a phone number or code: '+33 1 76 84', '01:17'."""
+    before = text[max(0, start - 2):start]
+    after = text[end:end + 6]
+    return bool(re.search(r"\+\s?$|[:/]$", before) or re.match(r"[:/.]\d|\s\d{2}\s\d{2}\b|\s?\(\d", after))

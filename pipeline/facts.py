@@ -1,0 +1,422 @@
+"""Attribute rules (data in patterns/attributes.jsonl) turn an article's mentions into Facts.
+
+Strategies:
+  value       a value mention (money, count, date) + a trigger in its sentence -> attribute of the
+              nearest sensible subject (an entity of the rule's kinds in the sentence, a generic
+              reference such as "the plant"/"It", earlier products for "both models", else the
+              article's main entity). Competing rules for one value: the closest trigger wins.
+  relation    products + objects of a kind (platform, plant) + a trigger ("built on", "assembles")
+  parent      "X — Y's subsidiary", "X, a subsidiary of Y", "Y's subsidiary X"
+  event_date  "today's Alliance Board meeting", "the X meeting on 16 May"
+  segment     "Ampr Small (segment A / B)", "a C-segment SUV"
+Roles (ceo, chairman...) come from the role analysis in extract/roles.py.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Span
+
+from pipeline.extract.entities import main_entity
+from pipeline.extract.mentions import Analysis
+from pipeline.extract.quantities import dominant_product_noun
+from pipeline.patterns import PatternSet
+from pipeline.types import Fact, Mention
+
+GENERIC_REFS = {
+    "plant": ("the plant", "the factory", "the site", "the facility", "the works", "the gigafactory", "this plant",
+              "the production site", "the mill", "the fab", "the complex"),
+    "org": ("the company", "the group", "the carmaker", "the automaker", "the manufacturer", "the firm"),
+}
+ANAPHORA = ("both models", "both vehicles", "both cars", "these vehicles", "these models", "the two models",
+            "the two vehicles", "these cars", "the models", "the vehicles", "both")
+PLANNED = {"will", "plan", "plans", "planned", "aim", "aims", "target", "targets", "expect", "expects", "expected",
+           "intend", "intends", "goal", "forecast", "scheduled", "slated", "set to", "projected", "would"}
+ORG_KINDS = ("company", "brand", "org")
+
+
+@dataclass
+class Sentence:
+    span: Span
+    start: int
+    end: int
+    lemmas: list[str]
+    words: list[str]
+    inherited: list[str] = field(default_factory=list)
+    entities: list[Mention] = field(default_factory=list)
+    values: list[Mention] = field(default_factory=list)
+    products: list[Mention] = field(default_factory=list)
+    list_like: bool = False
+    plant_ref: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.span.text.strip()
+
+
+def _contains(seq: list[str], phrase: str) -> int:
+    """Index where the phrase's words occur contiguously in seq, or -1."""
+    words = phrase.lower().replace("-", " - ").replace("%", " %").split()
+    n = len(words)
+    for i in range(len(seq) - n + 1):
+        if seq[i:i + n] == words:
+            return i
+    return -1
+
+
+def _trigger_positions(sent: Sentence, phrases: list[str], *, inherited: bool = True) -> list[int]:
+    """Token positions (within the sentence) of any trigger phrase, lemma or surface form;
+    a trigger inherited from a list's header counts as far away (-1000)."""
+    found = []
+    for phrase in phrases:
+        for seq in (sent.lemmas, sent.words):
+            pos = _contains(seq, phrase)
+            if pos >= 0:
+                found.append(pos)
+        if inherited and _contains(sent.inherited, phrase) >= 0:
+            found.append(-1000)
+    return found
+
+
+def _rule_fires(sent: Sentence, rule: dict[str, Any]) -> list[int]:
+    if rule.get("unless") and _trigger_positions(sent, rule["unless"], inherited=False):
+        return []
+    if "triggers_all" in rule:
+        groups = [_trigger_positions(sent, group) for group in rule["triggers_all"]]
+        return [p for g in groups for p in g] if all(groups) else []
+    return _trigger_positions(sent, rule.get("triggers", []))
+
+
+class ArticleContext:
+    """Sentences with their mentions, list frames and the article's main entities."""
+
+    def __init__(self, analysis: Analysis, pset: PatternSet):
+        self.analysis = analysis
+        self.pset = pset
+        self.doc = analysis.doc
+        self.sentences: list[Sentence] = []
+        for span in self.doc.sents:
+            toks = [t for t in span if not t.is_space]
+            sent = Sentence(span, span.start_char, span.end_char, [t.lemma_.lower() for t in toks],
+                            [t.lower_ for t in toks])
+            sent.list_like = len(toks) <= 12 and not any(t.pos_ == "VERB" for t in toks)
+            self.sentences.append(sent)
+        for m in analysis.entities:
+            self._sentence_of(m.start).entities.append(m)
+        for m in analysis.values:
+            self._sentence_of(m.start).values.append(m)
+        previous: Sentence | None = None
+        for sent in self.sentences:
+            sent.products = [m for m in sent.entities if m.kind == "product"]
+            sent.plant_ref = self.generic_ref(sent, "plant") or any(m.kind == "plant" for m in sent.entities)
+            header = sent.text.endswith(":")
+            if previous is not None and not header and (sent.list_like or previous.text.endswith(":")):
+                sent.inherited = previous.lemmas + previous.inherited
+                sent.plant_ref = sent.plant_ref or previous.plant_ref
+            previous = sent
+        self.product_noun = dominant_product_noun(self.doc, pset.lexicon)
+        self.main = {kind: main_entity(analysis.entities, kind) for kind in ("plant", "product", "platform")}
+        self.main["org"] = main_entity([m for m in analysis.entities if m.kind in ORG_KINDS],
+                                       next((m.kind for m in analysis.entities if m.kind in ORG_KINDS), "company"))
+
+    def _sentence_of(self, char: int) -> Sentence:
+        for sent in self.sentences:
+            if sent.start <= char < sent.end:
+                return sent
+        return self.sentences[-1]
+
+    def index_of(self, sent: Sentence) -> int:
+        return self.sentences.index(sent)
+
+    def token_pos(self, sent: Sentence, char: int) -> int:
+        toks = [t for t in sent.span if not t.is_space]
+        for i, t in enumerate(toks):
+            if t.idx + len(t.text) > char:
+                return i
+        return len(toks)
+
+    def generic_ref(self, sent: Sentence, kind: str) -> bool:
+        text = " " + " ".join(sent.words) + " "
+        if any(f" {ref} " in text for ref in GENERIC_REFS.get(kind, ())):
+            return True
+        if kind == "plant" and sent.words[:1] == ["it"]:
+            return True
+        return False
+
+    def previous_products(self, sent: Sentence) -> list[Mention]:
+        """Products an anaphor ('both models', 'these vehicles') points back to."""
+        for earlier in reversed(self.sentences[:self.index_of(sent)]):
+            if earlier.products:
+                return _unique(earlier.products)
+            resolved = getattr(earlier, "resolved_products", None)
+            if resolved:
+                return resolved
+        return []
+
+    def subject_products(self, sent: Sentence) -> list[Mention]:
+        products = _unique(sent.products)
+        if not products and any(_contains(sent.words, a) >= 0 for a in ANAPHORA):
+            products = self.previous_products(sent)
+            sent.resolved_products = products  # type: ignore[attr-defined]
+        return products
+
+    def resolve_subject(self, sent: Sentence, kinds: list[str], value: Mention) -> str:
+        """Nearest sensible subject of one of the kinds, else the article's main entity."""
+        for kind in kinds:
+            wanted = ORG_KINDS if kind == "org" else (kind,)
+            explicit = [m for m in sent.entities if m.kind in wanted and not (m.start >= value.start and m.end <= value.end)]
+            if explicit:
+                return min(explicit, key=lambda m: (abs(m.start - value.start), m.start)).canonical
+            if self.generic_ref(sent, kind) and self.main.get(kind):
+                return self.main[kind]
+        for kind in kinds:
+            if kind in ("plant", "org") and self.main.get(kind):
+                return self.main[kind]
+        return ""
+
+
+def _unique(mentions: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in mentions:
+        if m.canonical not in seen:
+            seen.add(m.canonical)
+            out.append(m)
+    return out
+
+
+def _modality(sent: Sentence, value: Mention) -> str:
+    words = set(sent.words) | set(sent.lemmas)
+    if words & PLANNED or value.modifier == "before" or _contains(sent.words, "set to") >= 0:
+        return "planned"
+    return "actual"
+
+
+def _owned_date(sent: Sentence, value: Mention, text: str) -> Mention | None:
+    """The product a date is attached to in a list: 'Megane E-Tech (since 2022)', 'A290 (2024)'."""
+    for product in sent.products:
+        between = text[product.end:value.start]
+        if product.end <= value.start and re.fullmatch(r"\s*[(:]\s*|\s*,\s*", between):
+            return product
+    return None
+
+
+def _period(sent: Sentence, value: Mention, others: list[Mention], text: str) -> str:
+    """The year a figure is for: the closest year in its sentence not closer to another figure."""
+    years = [m for m in sent.values if m.label == "DATE" and m.precision == "year" and m.value[:4].isdigit()]
+    if not years:
+        return ""
+    def gap(year: Mention, figure: Mention) -> int:
+        if figure.end <= year.start:  # "89,527 in 2024"
+            between = text[figure.end:year.start]
+            return 0 if re.fullmatch(r"\s+(?:\w+\s+){0,2}(?:in|for|during|over|through)\s+", between) else len(between)
+        between = text[year.end:figure.start]  # "2024: 89 527"
+        return 0 if re.fullmatch(r"\s*[:=]\s*", between) else len(between) + 1
+
+    best = min(years, key=lambda y: (gap(y, value), y.start))
+    rivals = [o for o in others if o is not value and gap(best, o) < gap(best, value)]
+    return "" if rivals else best.value
+
+
+def _fact(analysis: Analysis, sent: Sentence, rule: dict[str, Any], subject: str, value: str, *,
+          mention: Mention | None = None, unit: str = "", period: str = "", modifier: str = "",
+          modality: str = "", precision: str = "") -> Fact:
+    art = analysis.article
+    return Fact(art.id, subject, rule["attribute"], value, rule["value_type"], unit=unit, period=period,
+                modifier=modifier, modality=modality, evidence=sent.text,
+                start=mention.start if mention else sent.start, end=mention.end if mention else sent.end,
+                rule_id=rule["id"], value_text=mention.text if mention else value, published=art.published,
+                url=art.url, precision=precision)
+
+
+def _value_facts(ctx: ArticleContext, rules: list[dict[str, Any]]) -> list[Fact]:
+    facts: list[Fact] = []
+    text = ctx.analysis.article.text
+    for sent in ctx.sentences:
+        for value in sent.values:
+            if not value.value:
+                continue
+            candidates = []
+            for rule in rules:
+                if rule.get("value_label") != value.label:
+                    continue
+                units = rule.get("units")
+                if units is not None and value.unit not in units:
+                    continue
+                positions = _rule_fires(sent, rule)
+                if not positions:
+                    continue
+                vpos = ctx.token_pos(sent, value.start)
+                candidates.append((min(abs(p - vpos) for p in positions), rule["_line"], rule))
+            for _, _, rule in sorted(candidates, key=lambda c: (c[0], c[1])):
+                found = _apply_value_rule(ctx, sent, rule, value, text)
+                if found:  # the closest rule that can use the value wins
+                    facts.extend(found)
+                    break
+    return facts
+
+
+def _apply_value_rule(ctx: ArticleContext, sent: Sentence, rule: dict[str, Any], value: Mention, text: str) -> list[Fact]:
+    analysis = ctx.analysis
+    kinds = rule["subject"]
+    modifier = "" if value.modifier in rule.get("absorb", ()) else value.modifier
+    if rule["value_type"] == "date":
+        owner = _owned_date(sent, value, text)
+        if rule.get("value_position") == "after_subject":
+            subjects = [owner.canonical] if owner else []
+        elif owner is not None:
+            subjects = [] if "product" not in kinds else [owner.canonical]
+        elif "product" in kinds and ctx.subject_products(sent):
+            subjects = [p.canonical for p in ctx.subject_products(sent)]
+        else:
+            other = [k for k in kinds if k != "product"]
+            subjects = [ctx.resolve_subject(sent, other, value)] if other else []
+        return [_fact(analysis, sent, rule, s, value.value, mention=value, modifier=modifier,
+                      precision=value.precision, modality="") for s in subjects if s]
+    figures = [v for v in sent.values if v.label == value.label]
+    period = _period(sent, value, figures, text)
+    unit = value.unit
+    rate = analysis.rates.get(value.start, "")
+    if rule.get("requires_period") and not (period or rate):
+        return []
+    if not unit and value.label == "QUANTITY":
+        siblings = [v.unit for v in figures if v.unit and v.unit in rule.get("units", [])]
+        unit = siblings[0] if siblings else ""
+        if not unit and ctx.product_noun in rule.get("units", []):
+            unit = ctx.product_noun
+        if not unit:
+            return []
+    if rate:
+        unit = f"{unit}/{rate}"
+    subject = ctx.resolve_subject(sent, kinds, value)
+    if not subject:
+        return []
+    return [_fact(analysis, sent, rule, subject, value.value, mention=value, unit=unit, period=period,
+                  modifier=modifier, modality=_modality(sent, value))]
+
+
+def _relation_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
+    facts = []
+    for sent in ctx.sentences:
+        if not _rule_fires(sent, rule):
+            continue
+        products = [p for p in ctx.subject_products(sent) if p.kind == "product"]
+        if not products:
+            continue
+        kind = rule["object_kind"]
+        objects = _unique([m for m in sent.entities if m.kind == kind])
+        names = [o.canonical for o in objects]
+        if not names and kind == "plant":
+            if sent.plant_ref:
+                names = [ctx.main["plant"]] if ctx.main["plant"] else []
+        if not names:
+            continue
+        if len(names) == len(products) and len(names) > 1:
+            pairs = list(zip(products, names))
+        elif len(names) == 1:
+            pairs = [(p, names[0]) for p in products]
+        else:
+            continue
+        facts.extend(_fact(ctx.analysis, sent, rule, p.canonical, name, mention=p) for p, name in pairs)
+    return facts
+
+
+def _parent_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
+    facts = []
+    for sent in ctx.sentences:
+        for pos in _trigger_positions(sent, rule["triggers"]):
+            if pos < 0:
+                continue
+            toks = [t for t in sent.span if not t.is_space]
+            trig_char = toks[pos].idx
+            orgs = [m for m in sent.entities if m.kind in ("company", "brand", "org")]
+            after = [m for m in orgs if m.start > trig_char and re.fullmatch(r"\s*(?:of|to)\s+(?:the\s+)?",
+                                                                             ctx.doc.text[trig_char + len(toks[pos].text):m.start])]
+            before = [m for m in orgs if m.end <= trig_char and trig_char - m.end < 60
+                      and re.match(r"['’]s\b", ctx.doc.text[m.end:m.end + 2])]
+            parent = (after or before[-1:] or [None])[0]
+            if parent is None:
+                continue
+            children = [m for m in orgs if m.end <= parent.start and re.fullmatch(
+                r"\s*(?:—|–|-|,|\()\s*(?:a|an|the)?\s*(?:[\w-]+\s+){0,5}", ctx.doc.text[m.end:parent.start])]
+            if not children:
+                children = [m for m in orgs if m.start > trig_char and not after and m.start - trig_char < 20]
+            for child in children[-1:]:
+                if child.canonical != parent.canonical:
+                    facts.append(_fact(ctx.analysis, sent, rule, child.canonical, parent.canonical, mention=child))
+    return facts
+
+
+def _event_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
+    facts = []
+    text = ctx.doc.text
+    nouns = "|".join(re.escape(t) for t in rule["triggers"])
+    for sent in ctx.sentences:
+        for value in sent.values:
+            if value.label != "DATE" or not value.value:
+                continue
+            for ent in sent.entities:
+                if ent.kind not in ("body", "org", "company"):
+                    continue
+                tail = text[ent.end:ent.end + 30]
+                is_event = re.search(rf"\b(?:{nouns})\b", ent.text, re.I) or re.match(rf"\s+(?:{nouns})\b", tail, re.I)
+                if not is_event:
+                    continue
+                possessive = ent.start > value.end and re.fullmatch(r"['’]s\s+", text[value.end:ent.start])
+                on_date = value.start > ent.end and re.fullmatch(
+                    rf"(?:\s+(?:{nouns}))?\s*,?\s*(?:held\s+|to\s+be\s+held\s+|which\s+took\s+place\s+)?(?:on|in)\s+",
+                    text[ent.end:value.start], re.I)
+                if possessive or on_date:
+                    facts.append(_fact(ctx.analysis, sent, rule, ent.canonical, value.value, mention=value,
+                                       modifier=value.modifier, precision=value.precision))
+    return facts
+
+
+def _segment_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
+    facts = []
+    text = ctx.doc.text
+    for sent in ctx.sentences:
+        for ent in sent.entities:
+            if ent.kind not in rule["subject"]:
+                continue
+            after = re.match(r"\s*\(\s*segments?\s+([A-F](?:\s*/\s*[A-F])*)\s*\)", text[ent.end:ent.end + 30])
+            before = re.search(r"\b([A-F](?:\s*/\s*[A-F])?)-segment\s+(?:[\w-]+\s+)?$", text[max(0, ent.start - 30):ent.start])
+            found = after or before
+            if found:
+                value = re.sub(r"\s*/\s*", "/", found.group(1))
+                facts.append(_fact(ctx.analysis, sent, rule, ent.canonical, value, mention=ent))
+    return facts
+
+
+def _role_facts(analysis: Analysis) -> list[Fact]:
+    art = analysis.article
+    out = []
+    for r in analysis.roles:
+        sentence = art.text[r.sentence[0]:r.sentence[1]].strip()
+        out.append(Fact(art.id, r.org, r.attribute, r.person.canonical, "person", evidence=sentence,
+                        start=r.person.start, end=r.person.end, rule_id=r.rule_id, value_text=r.person.text,
+                        published=art.published, url=art.url))
+    return out
+
+
+def extract_facts(analysis: Analysis, pset: PatternSet) -> list[Fact]:
+    """All facts of one article, deduplicated (first statement kept), in document order."""
+    if not analysis.doc.text.strip():
+        return []
+    ctx = ArticleContext(analysis, pset)
+    rules = list(pset.attributes)
+    facts = _value_facts(ctx, [r for r in rules if r["strategy"] == "value"])
+    handlers = {"relation": _relation_facts, "parent": _parent_facts, "event_date": _event_facts,
+                "segment": _segment_facts}
+    for rule in rules:
+        if rule["strategy"] in handlers:
+            facts.extend(handlers[rule["strategy"]](ctx, rule))
+    facts.extend(_role_facts(analysis))
+    seen, out = set(), []
+    for fact in sorted(facts, key=lambda f: (f.start, f.attribute, f.subject, f.value)):
+        key = (fact.subject, fact.attribute, fact.value, fact.period, fact.modifier)
+        if key not in seen:
+            seen.add(key)
+            out.append(fact)
+    return out

@@ -1,0 +1,278 @@
+"""Read press releases from files and folders into Articles (no spaCy here).
+
+Supports .txt, .md, .html/.htm, .json (one object or a list) and .jsonl (one article a line).
+Decoding is robust (BOMs, UTF-8, then cp1252); binary files are refused with a clear error.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import re
+from dataclasses import replace
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.errors import InputError
+from pipeline.types import Article, ArticleError
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
+BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+          "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DATE_MDY = rf"(?P<mon>{MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)"
+_DATE_DMY = rf"(?P<day2>\d{{1,2}})\s+(?P<mon2>{MONTHS})\.?\s+(?P<year2>(?:19|20)\d\d)"
+_DATE_ISO = r"(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
+_ANY_DATE = rf"(?:{_DATE_MDY}|{_DATE_DMY}|{_DATE_ISO})"
+# "Douai, France – September 16, 2025 –", "PARIS, Jan. 5, 2024 /PRNewswire/ --"
+DATELINE = re.compile(rf"(?im)^[^\n]{{0,80}}?[,–—-]\s*{_ANY_DATE}\s*(?:[–—-]|/|\(|$)")
+# "Jan 24, 2018 - 01:17 pm", "Published: 2024-03-05", "Date: 5 March 2024"
+DATE_HEADER = re.compile(rf"(?im)^\s*(?:(?:published|posted|date|updated)\s*:?\s*)?{_ANY_DATE}\s*(?:[-–|,]\s*\d{{1,2}}:\d\d\s*(?:[ap]\.?m\.?)?)?\s*$")
+_MONTH_NUM = {name: i for i, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+     ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for name in names}
+
+
+def iter_input_files(inputs: list[str | Path]) -> Iterator[Path]:
+    """Yield input files in a stable order; folders are walked (symlink loops are not followed)."""
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            found = []
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / f for f in files
+                             if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES)
+            yield from sorted(found)
+        else:
+            yield path
+
+
+def decode_bytes(data: bytes, path: str) -> str:
+    """Decode bytes to text: BOMs first, then strict UTF-8, then cp1252, then Latin-1."""
+    if not data.strip():
+        raise InputError("E001", path=path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith(BINARY_SIGNATURES) or b"\x00" in data[:8192]:
+        raise InputError("E002", path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+class _TextExtractor(HTMLParser):
+    """Collect visible text from HTML; script, style and similar blocks are dropped."""
+
+    SKIP = {"script", "style", "noscript", "template", "head", "svg"}
+    BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+             "section", "article", "header", "footer", "blockquote", "pre", "title", "time"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+        self.meta: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP and tag != "head":
+            self.skipping += 1
+        if tag == "meta":
+            a = {k: v or "" for k, v in attrs}
+            key = a.get("property") or a.get("name") or ""
+            if key in ("article:published_time", "date", "pubdate", "og:url", "dc.date"):
+                self.meta[key] = a.get("content", "")
+        if tag == "time":
+            a = {k: v or "" for k, v in attrs}
+            self.meta.setdefault("time", a.get("datetime", ""))
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and tag != "head" and self.skipping:
+            self.skipping -= 1
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
+    """Visible text of an HTML page (paragraphs on their own lines) and its date/url metadata."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    text = re.sub(r"[ \t\r\f\v]*\n[ \t\r\f\v\n]*", "\n\n", text)
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    return html.unescape(text).strip(), parser.meta
+
+
+def _iso_from_match(m: re.Match[str]) -> str:
+    g = m.groupdict()
+    try:
+        if g.get("iso"):
+            return dt.date.fromisoformat(g["iso"]).isoformat()
+        if g.get("mon"):
+            return dt.date(int(g["year"]), _MONTH_NUM[g["mon"].lower()], int(g["day"])).isoformat()
+        return dt.date(int(g["year2"]), _MONTH_NUM[g["mon2"].lower()], int(g["day2"])).isoformat()
+    except (ValueError, KeyError):
+        return ""
+
+
+def find_published_date(text: str) -> str:
+    """The article's own date: a dateline ("Douai, France – September 16, 2025 –") or a date
+    header line ("Jan 24, 2018 - 01:17 pm") within the first lines; "" when there is none."""
+    head = text[:3000]
+    for pattern in (DATELINE, DATE_HEADER):
+        for m in pattern.finditer(head):
+            iso = _iso_from_match(m)
+            if iso:
+                return iso
+    return ""
+
+
+def normalize_published(value: object) -> str:
+    """An ISO date from a JSON field ("2025-09-16", "2025-09-16T10:00:00Z", "September 16, 2025")."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    m = re.match(r"((?:19|20)\d\d-[01]\d-[0-3]\d)", text)
+    if m:
+        try:
+            return dt.date.fromisoformat(m.group(1)).isoformat()
+        except ValueError:
+            return ""
+    return find_published_date(text)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _article(aid: str, text: str, path: str, *, published: str = "", url: str = "",
+             source: str = "", cli_published: str = "") -> Article:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not re.search(r"[^\W\d_]", text):
+        raise InputError("E009", path=path)
+    if published:
+        origin = "field"
+    elif cli_published:
+        published, origin = cli_published, "cli"
+    else:
+        published = find_published_date(text)
+        origin = "dateline" if published else ""
+    return Article(id=aid, text=text, path=path, source=source, url=url,
+                   published=published, published_from=origin)
+
+
+def _from_record(record: object, path: str, line: int, default_id: str, cli_published: str) -> Article:
+    if not isinstance(record, dict) or not str(record.get("text") or "").strip():
+        raise InputError("E006", path=path, line=line)
+    return _article(str(record.get("id") or default_id), str(record["text"]), f"{path}:{line}",
+                    published=normalize_published(record.get("published")),
+                    url=str(record.get("url") or ""), source=str(record.get("source") or ""),
+                    cli_published=cli_published)
+
+
+def read_file(path: Path, *, published: str = "") -> tuple[list[Article], list[ArticleError]]:
+    """Read one input file into Articles; per-line problems of a JSONL file become errors."""
+    name = str(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputError("E008", path=name)
+    if suffix not in SUFFIXES:
+        raise InputError("E007", path=name, suffix=suffix)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError("E003", path=name, reason=exc.strerror or str(exc)) from exc
+    text = decode_bytes(data, name)
+    stem = path.stem
+    if suffix in (".html", ".htm"):
+        body, meta = html_to_text(text)
+        meta_date = normalize_published(meta.get("article:published_time") or meta.get("date")
+                                        or meta.get("dc.date") or meta.get("pubdate") or meta.get("time"))
+        return [_article(stem, body, name, published=meta_date, url=meta.get("og:url", ""),
+                         cli_published=published)], []
+    if suffix == ".json":
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError("E004", path=name, reason=str(exc)) from exc
+        records = payload if isinstance(payload, list) else [payload]
+        articles, errors = [], []
+        for i, rec in enumerate(records, start=1):
+            default = stem if len(records) == 1 else f"{stem}-{i}"
+            try:
+                articles.append(_from_record(rec, name, i, default, published))
+            except InputError as exc:
+                errors.append(ArticleError(f"{name}:{i}", "ingest", exc.code, str(exc)))
+        return articles, errors
+    if suffix == ".jsonl":
+        articles, errors = [], []
+        for i, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError("E005", path=name, line=i, reason=str(exc)) from exc
+                articles.append(_from_record(rec, name, i, f"{stem}-{i}", published))
+            except InputError as exc:
+                errors.append(ArticleError(f"{name}:{i}", "ingest", exc.code, str(exc)))
+        return articles, errors
+    return [_article(stem, text, name, cli_published=published)], []
+
+
+def read_inputs(inputs: list[str | Path], *, published: str = "") -> tuple[list[Article], list[ArticleError]]:
+    """Read every input; a bad file becomes an ArticleError and never stops the others.
+
+    Duplicate ids get an error; byte-identical content under a second name is skipped with a note.
+    """
+    articles: list[Article] = []
+    errors: list[ArticleError] = []
+    seen_ids: dict[str, str] = {}
+    seen_content: dict[str, str] = {}
+    for path in iter_input_files(inputs):
+        try:
+            got, errs = read_file(path, published=published)
+        except InputError as exc:
+            errors.append(ArticleError(str(path), "ingest", exc.code, str(exc)))
+            continue
+        except (OSError, UnicodeError, ValueError, RecursionError) as exc:
+            errors.append(ArticleError(str(path), "ingest", "E003", f"[E003] {path}: cannot be read: {exc}"))
+            continue
+        errors.extend(errs)
+        for art in got:
+            digest = content_hash(art.text)
+            if art.id in seen_ids:
+                exc = InputError("E010", path=art.path, id=art.id, first=seen_ids[art.id])
+                errors.append(ArticleError(art.path, "ingest", exc.code, str(exc)))
+                continue
+            if digest in seen_content:
+                exc = InputError("E011", path=art.path, first=seen_content[digest])
+                errors.append(ArticleError(art.path, "ingest", exc.code, str(exc)))
+                continue
+            seen_ids[art.id] = art.path
+            seen_content[digest] = art.path
+            articles.append(art)
+    return articles, errors
+
+
+def with_published(article: Article, published: str) -> Article:
+    return replace(article, published=published, published_from="cli" if published else "")

@@ -1,0 +1,249 @@
+"""Load and validate the data in `patterns/`: every problem names its file, line and id.
+
+Files:
+  lexicon.json            vocabularies (currencies, scales, number words, months, units...)
+  money.jsonl, dates.jsonl, quantities.jsonl, percent.jsonl
+                          value patterns: regex templates over the text; {MACRO} names a vocabulary
+  entities.jsonl          the gazetteer: canonical entities with aliases
+  entity_rules.jsonl      spaCy token patterns for entities the model misses
+  roles.jsonl             role words (CEO, chairman...) and the attribute each one gives
+  attributes.jsonl        attribute rules that attach values to subjects
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import PatternError
+
+VALUE_FILES = ("money.jsonl", "dates.jsonl", "quantities.jsonl", "percent.jsonl")
+VALUE_LABELS = {"MONEY", "DATE", "QUANTITY", "PERCENT"}
+ENTITY_LABELS = {"ORG", "PERSON", "GPE", "FAC", "PRODUCT", "LOC", "NORP", "EVENT"}
+ENTITY_KINDS = {"company", "brand", "plant", "product", "platform", "body", "person", "place", "org"}
+VALUE_TYPES = {"money", "quantity", "date", "percent", "person", "entity", "text"}
+STRATEGIES = {"value", "relation", "parent", "event_date", "segment"}
+NUM = (r"(?<![\w.,/-])(?:\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+"
+       r"|\d+(?:[.,]\d+)?)(?![\d])")
+RELATIVE = (r"\b(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s)?this\s(?:year|month|week|quarter|spring|summer|"
+            r"autumn|fall|winter)|(?:last|next|previous|coming)\s(?:year|month|week|quarter|spring|summer|autumn|fall|winter))\b")
+
+
+@dataclass(frozen=True)
+class ValuePattern:
+    id: str
+    label: str
+    regexes: tuple[re.Pattern[str], ...]
+    noun: str = ""  # quantities: "required", "none" or ""
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    id: str
+    label: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class PatternSet:
+    """Everything loaded from one patterns folder; built once, shared read-only."""
+
+    directory: Path
+    lexicon: dict[str, Any]
+    values: tuple[ValuePattern, ...]
+    gazetteer: tuple[GazetteerEntry, ...]
+    entity_rules: tuple[dict[str, Any], ...]
+    roles: tuple[dict[str, Any], ...]
+    attributes: tuple[dict[str, Any], ...]
+    ids: tuple[str, ...] = field(default_factory=tuple)
+    alias_index: dict[str, GazetteerEntry] = field(default_factory=dict, compare=False, hash=False)
+
+
+def _alias_index(gazetteer: list[GazetteerEntry]) -> dict[str, GazetteerEntry]:
+    index: dict[str, GazetteerEntry] = {}
+    for entry in gazetteer:
+        for alias in (entry.name, *entry.aliases):
+            index.setdefault(normalize_name(alias), entry)
+    return index
+
+
+def normalize_name(text: str) -> str:
+    """Fold a name for lookup: case, curly quotes, leading 'the', possessive, spacing."""
+    text = text.replace("’", "'").replace("‘", "'").strip()
+    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    text = re.sub(r"'s$|'$", "", text)
+    text = re.sub(r"[\s\u00a0]+", " ", text)
+    return text.casefold().strip(" .,;:")
+
+
+def _alternation(words: Any, *, boundary: bool = True, case_sensitive: bool = False) -> str:
+    items = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
+    if case_sensitive:
+        body = f"(?-i:{body})"
+    if boundary:
+        return rf"(?<![\w$€£¥]){body}(?![\w²])" if case_sensitive else rf"\b(?:{body})(?![\w²])"
+    return f"(?:{body})"
+
+
+def build_macros(lex: dict[str, Any]) -> dict[str, str]:
+    """The regex body behind each {MACRO} of a value template, built from the lexicon."""
+    months = [m.capitalize() for m in lex["months"]] + [m.upper() for m in lex["months"] if len(m) > 3]
+    symbols = sorted(lex["currency_symbols"], key=lambda s: (-len(s), s))
+    return {
+        "NUM": NUM,
+        "MOD": _alternation(lex["modifiers"]),
+        "CURSYM": "(?:" + "|".join(re.escape(s) for s in symbols) + ")",
+        "CURCODE": _alternation(lex["currency_codes"], case_sensitive=True),
+        "CURWORD": _alternation(lex["currency_words"]),
+        "SCALE": _alternation(lex["scales"]),
+        "CSCALE": _alternation(lex["count_scales"]),
+        "WORDNUM": _alternation(lex["number_words"]),
+        "FRACTION": _alternation(lex["fractions"]),
+        "UNITSYM": _alternation(lex["unit_symbols"]),
+        "MONTH": _alternation(months, case_sensitive=True),
+        "DAY": r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?!\d)",
+        "YEAR": r"(?<![\w.,$€£¥#/-])(?:19|20)\d\d(?![\w%/]|[.,]\d|\s?%)",
+        "ISO": r"(?<![\w-])(?:19|20)\d\d-[01]\d-[0-3]\d(?![\w-])",
+        "PREMOD": _alternation(lex["date_prefix_modifiers"]),
+        "FUZZ": r"(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in
+                                sorted(lex["date_fuzzy"], key=lambda k: (-len(k), k))) + r")(?=[\s-]|\d)",
+        "QUARTER": r"\b(?:Q[1-4]|[1-4]Q)",
+        "ORDQ": r"\b(?:first|second|third|fourth|1st|2nd|3rd|4th)",
+        "HALF": r"\b(?:H[12]|[12]H)",
+        "ORDH": r"\b(?:first|second|1st|2nd)",
+        "SEASON": _alternation(lex["seasons"]),
+        "RELATIVE": RELATIVE,
+    }
+
+
+def expand_template(template: str, macros: dict[str, str]) -> str:
+    """Replace {NAME} or {NAME2} by a named group `name` / `name2` holding the macro's regex."""
+    def sub(m: re.Match[str]) -> str:
+        name, suffix = m.group(1), m.group(2)
+        if name not in macros:
+            raise KeyError(name)
+        return f"(?P<{name.lower()}{suffix}>{macros[name]})"
+
+    return re.sub(r"\{([A-Z]+)(\d?)\}", sub, template)
+
+
+def _read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    if not path.is_file():
+        raise PatternError("E025", path=path)
+    rows, seen = [], {}
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PatternError("E020", path=path, line=i, reason=exc.msg) from exc
+        if not isinstance(row, dict) or not str(row.get("id") or "").strip():
+            raise PatternError("E021", path=path, line=i)
+        if row["id"] in seen:
+            raise PatternError("E022", path=path, line=i, id=row["id"], first=seen[row["id"]])
+        seen[row["id"]] = i
+        rows.append((i, row))
+    return rows
+
+
+def _load_values(directory: Path, macros: dict[str, str]) -> list[ValuePattern]:
+    out = []
+    for name in VALUE_FILES:
+        path = directory / name
+        for line, row in _read_jsonl(path):
+            label = row.get("label")
+            if label not in VALUE_LABELS:
+                raise PatternError("E023", path=path, line=line, id=row["id"], label=label,
+                                   known=", ".join(sorted(VALUE_LABELS)))
+            templates = row.get("regex")
+            templates = [templates] if isinstance(templates, str) else templates
+            if not templates or not all(isinstance(t, str) for t in templates):
+                raise PatternError("E024", path=path, line=line, id=row["id"], reason="'regex' must be a string or a list of strings")
+            compiled = []
+            for template in templates:
+                try:
+                    compiled.append(re.compile(expand_template(template, macros), re.IGNORECASE))
+                except KeyError as exc:
+                    raise PatternError("E024", path=path, line=line, id=row["id"],
+                                       reason=f"unknown macro {{{exc.args[0]}}}") from exc
+                except re.error as exc:
+                    raise PatternError("E024", path=path, line=line, id=row["id"], reason=f"bad regex: {exc}") from exc
+            out.append(ValuePattern(row["id"], label, tuple(compiled), str(row.get("noun") or ""), str(row.get("doc") or "")))
+    return out
+
+
+def _load_gazetteer(path: Path) -> list[GazetteerEntry]:
+    out = []
+    for line, row in _read_jsonl(path):
+        if row.get("label") not in ENTITY_LABELS:
+            raise PatternError("E023", path=path, line=line, id=row["id"], label=row.get("label"),
+                               known=", ".join(sorted(ENTITY_LABELS)))
+        if row.get("kind") not in ENTITY_KINDS or not str(row.get("name") or "").strip():
+            raise PatternError("E024", path=path, line=line, id=row["id"],
+                               reason=f"needs a 'name' and a 'kind' among {sorted(ENTITY_KINDS)}")
+        aliases = row.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise PatternError("E024", path=path, line=line, id=row["id"], reason="'aliases' must be a list")
+        out.append(GazetteerEntry(row["id"], row["label"], row["kind"], row["name"], tuple(aliases)))
+    return out
+
+
+def _load_checked(path: Path, required: tuple[str, ...], check: Any = None) -> list[dict[str, Any]]:
+    out = []
+    for line, row in _read_jsonl(path):
+        missing = [k for k in required if k not in row]
+        if missing:
+            raise PatternError("E024", path=path, line=line, id=row["id"], reason=f"missing keys {missing}")
+        if check:
+            problem = check(row)
+            if problem:
+                raise PatternError("E024", path=path, line=line, id=row["id"], reason=problem)
+        out.append(dict(row, _line=line, _file=path.name))
+    return out
+
+
+def _check_attribute(row: dict[str, Any]) -> str:
+    if row.get("strategy") not in STRATEGIES:
+        return f"unknown strategy {row.get('strategy')!r} (known: {sorted(STRATEGIES)})"
+    if row.get("value_type") not in VALUE_TYPES:
+        return f"unknown value_type {row.get('value_type')!r}"
+    return ""
+
+
+def _check_entity_rule(row: dict[str, Any]) -> str:
+    if row.get("label") not in ENTITY_LABELS:
+        return f"unknown label {row.get('label')!r} (known: {sorted(ENTITY_LABELS)})"
+    if not isinstance(row.get("pattern"), list):
+        return "'pattern' must be a list of token patterns"
+    return ""
+
+
+def load_patterns(directory: Path | str) -> PatternSet:
+    """Load and validate every pattern file in `directory` (raises PatternError)."""
+    directory = Path(directory)
+    lex_path = directory / "lexicon.json"
+    if not lex_path.is_file():
+        raise PatternError("E025", path=lex_path)
+    try:
+        lexicon = json.loads(lex_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PatternError("E020", path=lex_path, line=exc.lineno, reason=exc.msg) from exc
+    macros = build_macros(lexicon)
+    values = _load_values(directory, macros)
+    gazetteer = _load_gazetteer(directory / "entities.jsonl")
+    entity_rules = _load_checked(directory / "entity_rules.jsonl", ("label", "pattern"), _check_entity_rule)
+    roles = _load_checked(directory / "roles.jsonl", ("attribute", "phrases"))
+    attributes = _load_checked(directory / "attributes.jsonl", ("attribute", "strategy", "value_type"), _check_attribute)
+    ids = [p.id for p in values] + [g.id for g in gazetteer] + [r["id"] for r in (*entity_rules, *roles, *attributes)]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise PatternError("E022", path=directory, line="-", id=dupes[0], first="another file")
+    return PatternSet(directory, lexicon, tuple(values), tuple(gazetteer), tuple(entity_rules),
+                      tuple(roles), tuple(attributes), tuple(ids), _alias_index(gazetteer))

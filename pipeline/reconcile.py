@@ -1,0 +1,192 @@
+"""Merge the same fact stated by several articles into one row; keep every source; flag conflicts.
+
+block    (subject, attribute, period, modality): facts that speak of the same thing
+compare  numbers as numbers (approximations honoured), dates by precision ("2025" contains
+         "late 2025" contains "2025-11"), names folded (case, accents kept, punctuation)
+cluster  greedy, in a fixed order (earliest source first), into mutually compatible groups
+merge    one cluster: status single/agreed, value = the most specific value all sources allow;
+         several clusters: status conflict, value = the best-supported cluster (ties: earliest)
+
+No spaCy here. Output order and content do not depend on the order of the input facts.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from pipeline.types import Fact, ReconciledFact
+
+NUMERIC = {"money", "quantity", "percent"}
+FUZZY_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+RULE_CONFIDENCE = 0.6
+
+
+def fold_name(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").casefold().replace("’", "'")
+    text = re.sub(r"^(the|a|an)\s+", "", text.strip())
+    return re.sub(r"[^\w]+", " ", text).strip()
+
+
+def fact_key(fact: Fact) -> tuple[str, str, str, str]:
+    return fold_name(fact.subject), fact.attribute, fact.period, fact.modality
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value.split("/")[0])
+    except ValueError:
+        return None
+
+
+def numbers_agree(a: Fact, b: Fact) -> bool:
+    """Equal, or compatible given modifiers: 'almost 90,000' ~ 89,527; 'more than 500m' ~ 550m."""
+    if a.unit != b.unit:
+        return False
+    x, y = _number(a.value), _number(b.value)
+    if x is None or y is None:
+        return a.value == b.value
+    if abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)):
+        return True
+    return _within(x, a.modifier, y) or _within(y, b.modifier, x)
+
+
+def _within(bound: float, modifier: str, other: float) -> bool:
+    if modifier == "approx":
+        return abs(other - bound) <= 0.1 * abs(bound)
+    if modifier == "less_than":
+        return bound * 0.85 <= other <= bound
+    if modifier == "more_than":
+        return bound <= other <= bound * 1.25
+    if modifier == "up_to":
+        return other <= bound
+    return False
+
+
+def _date_range(value: str, modifier: str) -> tuple[str, str] | None:
+    """The span of months a date allows, as ('YYYY-MM', 'YYYY-MM'); None when unknown."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}|Q[1-4]|H[12]))?(?:-(\d{2}))?", value)
+    if not m:
+        return None
+    year, part = m.group(1), m.group(2)
+    if part is None:
+        lo, hi = FUZZY_MONTHS.get(modifier, (1, 12))
+    elif part.startswith("Q"):
+        q = int(part[1])
+        lo, hi = 3 * q - 2, 3 * q
+    elif part.startswith("H"):
+        lo, hi = (1, 6) if part == "H1" else (7, 12)
+    else:
+        lo = hi = int(part)
+    return f"{year}-{lo:02d}", f"{year}-{hi:02d}"
+
+
+def dates_agree(a: Fact, b: Fact) -> bool:
+    if a.value == b.value:
+        return a.modifier == b.modifier or not a.modifier or not b.modifier
+    ra, rb = _date_range(a.value, a.modifier), _date_range(b.value, b.modifier)
+    if ra is None or rb is None:
+        return False
+    if a.value[:7] == b.value[:7] and len(a.value) >= 7 and len(b.value) >= 7 and a.value[:7].count("-"):
+        return True  # same month, one with a day
+    inside = lambda inner, outer: outer[0] <= inner[0] and inner[1] <= outer[1]  # noqa: E731
+    return inside(ra, rb) or inside(rb, ra)
+
+
+def values_agree(a: Fact, b: Fact) -> bool:
+    if a.value_type in NUMERIC:
+        return numbers_agree(a, b)
+    if a.value_type == "date":
+        return dates_agree(a, b)
+    return fold_name(a.value) == fold_name(b.value)
+
+
+def specificity(fact: Fact) -> tuple[int, int, str]:
+    """Higher is more specific: longer ISO dates, then a fuzzy modifier; exact numbers beat approximations."""
+    if fact.value_type == "date":
+        return len(fact.value), 1 if fact.modifier in FUZZY_MONTHS else 0, fact.value
+    return (0 if fact.modifier else 1), len(fact.value), fact.value
+
+
+def source_order(fact: Fact) -> tuple[int, str, str, int, str]:
+    """Earliest source first: known dates before unknown, then article id, then position."""
+    return (0 if fact.published else 1), fact.published, fact.article_id, fact.start, fact.value
+
+
+@dataclass(frozen=True)
+class Cluster:
+    facts: tuple[Fact, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(sorted({f.article_id for f in self.facts}))
+
+
+def cluster_values(facts: list[Fact]) -> list[Cluster]:
+    """Greedy, order-independent clustering: facts sorted by a total order before grouping."""
+    groups: list[list[Fact]] = []
+    for fact in sorted(facts, key=lambda f: (specificity(f), source_order(f)), reverse=True):
+        for group in groups:
+            if all(values_agree(fact, other) for other in group):
+                group.append(fact)
+                break
+        else:
+            groups.append([fact])
+    clusters = [Cluster(tuple(sorted(g, key=source_order))) for g in groups]
+    return sorted(clusters, key=lambda c: (-len(c.sources), source_order(c.facts[0])))
+
+
+def confidence(n_agreeing: int, n_total: int, modifier: str, status: str) -> float:
+    """1 - 0.4^n for n agreeing sources; scaled by the share that agrees and halved for a conflict;
+    x0.9 for an approximate value. Single 0.6, two agreeing 0.84, three 0.936."""
+    score = 1 - (1 - RULE_CONFIDENCE) ** n_agreeing
+    if status == "conflict":
+        score *= 0.5 * n_agreeing / n_total
+    if modifier in ("approx", "less_than", "more_than", "up_to"):
+        score *= 0.9
+    return round(score, 3)
+
+
+def merge_block(facts: list[Fact]) -> tuple[ReconciledFact, list[Cluster]]:
+    clusters = cluster_values(facts)
+    best = clusters[0]
+    chosen = max(best.facts, key=lambda f: (specificity(f), tuple(-ord(c) for c in f.article_id)))
+    modifier = chosen.modifier
+    if chosen.value_type == "date" and not modifier:
+        modifier = next((f.modifier for f in best.facts if f.value == chosen.value and f.modifier), "")
+    all_sources = tuple(sorted({f.article_id for f in facts}))
+    status = "conflict" if len(clusters) > 1 else ("agreed" if len(best.sources) > 1 else "single")
+    earliest = min(facts, key=source_order)
+    values = tuple(sorted({f.value for f in facts}))
+    rule_ids = tuple(sorted({f.rule_id for f in facts}))
+    row = ReconciledFact(
+        subject=chosen.subject, attribute=chosen.attribute, value=chosen.value, value_type=chosen.value_type,
+        unit=chosen.unit, period=chosen.period, modifier=modifier, status=status, n_sources=len(all_sources),
+        sources=all_sources, evidence=earliest.evidence,
+        confidence=confidence(len(best.sources), len(all_sources), modifier, status),
+        modality=chosen.modality, values=values, rule_ids=rule_ids)
+    return row, clusters
+
+
+def reconcile(facts: Iterable[Fact]) -> tuple[list[ReconciledFact], list[tuple[ReconciledFact, Fact]]]:
+    """Reconciled rows in a fixed order, and (row, fact) pairs for the conflicts report."""
+    blocks: dict[tuple[str, str, str, str], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        blocks[fact_key(fact)].append(fact)
+    rows, conflicts = [], []
+    for key in sorted(blocks):
+        row, clusters = merge_block(blocks[key])
+        rows.append(row)
+        if row.status == "conflict":
+            conflicts.extend((row, f) for c in clusters for f in c.facts)
+    return rows, conflicts
+
+
+def provenance(rows: list[ReconciledFact], facts: Iterable[Fact]) -> list[tuple[ReconciledFact, Fact]]:
+    """Every (reconciled row, supporting fact) pair, in row order then source order."""
+    by_key = {(fold_name(r.subject), r.attribute, r.period, r.modality): r for r in rows}
+    pairs = [(by_key[fact_key(f)], f) for f in facts if fact_key(f) in by_key]
+    order = {id(r): i for i, r in enumerate(rows)}
+    return sorted(pairs, key=lambda p: (order[id(p[0])], source_order(p[1])))
