@@ -186,11 +186,28 @@ def _unique(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _modality(sent: Sentence, value: Mention) -> str:
-    words = set(sent.words) | set(sent.lemmas)
-    if words & PLANNED or value.modifier == "before" or _contains(sent.words, "set to") >= 0:
+def _modality(ctx: ArticleContext, sent: Sentence, value: Mention) -> str:
+    """'planned' when the clause governing the value is future or a target ("will reach 60 GWh
+    by 2026", "aims to make 1 million"), else 'actual'; the verb chain decides, not the sentence."""
+    if value.modifier == "before":
         return "planned"
-    return "actual"
+    span = ctx.doc.char_span(value.start, value.end, alignment_mode="expand")
+    token = span.root if span is not None and len(span) else None
+    hops = 0
+    while token is not None and hops < 10:
+        if token.pos_ in ("VERB", "AUX"):
+            aux = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+            if token.lemma_.lower() in PLANNED or token.lower_ in PLANNED or aux & PLANNED:
+                return "planned"
+            if token.dep_ not in ("xcomp", "ccomp", "advcl", "conj"):
+                return "actual"
+        elif token.lemma_.lower() in ("target", "goal", "plan", "ambition", "objective"):
+            return "planned"
+        if token.head is token:
+            break
+        token, hops = token.head, hops + 1
+    words = set(sent.words) | set(sent.lemmas)
+    return "planned" if words & PLANNED and token is None else "actual"
 
 
 def _owned_date(sent: Sentence, value: Mention, text: str) -> Mention | None:
@@ -230,12 +247,17 @@ def _fact(analysis: Analysis, sent: Sentence, rule: dict[str, Any], subject: str
                 url=art.url, precision=precision)
 
 
+def _in_dateline(ctx: ArticleContext, value: Mention) -> bool:
+    start, end = ctx.analysis.article.dateline
+    return value.label == "DATE" and start <= value.start < end
+
+
 def _value_facts(ctx: ArticleContext, rules: list[dict[str, Any]]) -> list[Fact]:
     facts: list[Fact] = []
     text = ctx.analysis.article.text
     for sent in ctx.sentences:
         for value in sent.values:
-            if not value.value:
+            if not value.value or _in_dateline(ctx, value):
                 continue
             candidates = []
             for rule in rules:
@@ -293,7 +315,7 @@ def _apply_value_rule(ctx: ArticleContext, sent: Sentence, rule: dict[str, Any],
     if not subject:
         return []
     return [_fact(analysis, sent, rule, subject, value.value, mention=value, unit=unit, period=period,
-                  modifier=modifier, modality=_modality(sent, value))]
+                  modifier=modifier, modality=_modality(ctx, sent, value))]
 
 
 def _relation_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:

@@ -133,16 +133,20 @@ def _iso_from_match(m: re.Match[str]) -> str:
         return ""
 
 
-def find_published_date(text: str) -> str:
-    """The article's own date: a dateline ("Douai, France – September 16, 2025 –") or a date
-    header line ("Jan 24, 2018 - 01:17 pm") within the first lines; "" when there is none."""
+def find_dateline(text: str) -> tuple[str, int, int]:
+    """The article's own date and where it stands: a dateline ("Douai, France – September 16,
+    2025 –") or a date header line ("Jan 24, 2018 - 01:17 pm") near the top; ("", 0, 0) if none."""
     head = text[:3000]
     for pattern in (DATELINE, DATE_HEADER):
         for m in pattern.finditer(head):
             iso = _iso_from_match(m)
             if iso:
-                return iso
-    return ""
+                return iso, m.start(), m.end()
+    return "", 0, 0
+
+
+def find_published_date(text: str) -> str:
+    return find_dateline(text)[0]
 
 
 def normalize_published(value: object) -> str:
@@ -168,15 +172,15 @@ def _article(aid: str, text: str, path: str, *, published: str = "", url: str = 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not re.search(r"[^\W\d_]", text):
         raise InputError("E009", path=path)
+    found, start, end = find_dateline(text)
     if published:
         origin = "field"
     elif cli_published:
         published, origin = cli_published, "cli"
     else:
-        published = find_published_date(text)
-        origin = "dateline" if published else ""
-    return Article(id=aid, text=text, path=path, source=source, url=url,
-                   published=published, published_from=origin)
+        published, origin = found, "dateline" if found else ""
+    return Article(id=aid, text=text, path=path, source=source, url=url, published=published,
+                   published_from=origin, dateline=(start, end))
 
 
 def _from_record(record: object, path: str, line: int, default_id: str, cli_published: str) -> Article:

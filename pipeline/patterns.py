@@ -81,14 +81,18 @@ def normalize_name(text: str) -> str:
     return text.casefold().strip(" .,;:")
 
 
-def _alternation(words: Any, *, boundary: bool = True, case_sensitive: bool = False) -> str:
+def _alternation(words: Any, *, boundary: str = "word", case_sensitive: bool = False) -> str:
+    """Longest-first alternation of literal words; boundary 'word' (not inside a word) or
+    'suffix' (may follow a digit directly: the 'bn' of '5.8bn')."""
     items = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
     body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
     if case_sensitive:
         body = f"(?-i:{body})"
-    if boundary:
-        return rf"(?<![\w$€£¥]){body}(?![\w²])" if case_sensitive else rf"\b(?:{body})(?![\w²])"
-    return f"(?:{body})"
+    if boundary == "suffix":
+        return rf"(?<![^\W\d_])(?:{body})(?![\w²])"
+    if case_sensitive:
+        return rf"(?<![\w$€£¥]){body}(?![\w²])"
+    return rf"\b(?:{body})(?![\w²])"
 
 
 def build_macros(lex: dict[str, Any]) -> dict[str, str]:
@@ -101,11 +105,12 @@ def build_macros(lex: dict[str, Any]) -> dict[str, str]:
         "CURSYM": "(?:" + "|".join(re.escape(s) for s in symbols) + ")",
         "CURCODE": _alternation(lex["currency_codes"], case_sensitive=True),
         "CURWORD": _alternation(lex["currency_words"]),
-        "SCALE": _alternation(lex["scales"]),
-        "CSCALE": _alternation(lex["count_scales"]),
+        "SCALE": _alternation(lex["scales"], boundary="suffix"),
+        "CSCALE": _alternation(lex["count_scales"], boundary="suffix"),
+        "CSCALEA": r"(?<=\d)(?-i:" + "|".join(sorted(lex["attached_count_scales"], key=len, reverse=True)) + r")(?![\w²])",
         "WORDNUM": _alternation(lex["number_words"]),
         "FRACTION": _alternation(lex["fractions"]),
-        "UNITSYM": _alternation(lex["unit_symbols"]),
+        "UNITSYM": _alternation(lex["unit_symbols"], boundary="suffix"),
         "MONTH": _alternation(months, case_sensitive=True),
         "DAY": r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?!\d)",
         "YEAR": r"(?<![\w.,$€£¥#/-])(?:19|20)\d\d(?![\w%/]|[.,]\d|\s?%)",

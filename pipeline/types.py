@@ -15,6 +15,7 @@ class Article:
     url: str = ""
     published: str = ""  # ISO YYYY-MM-DD, or "" when unknown
     published_from: str = ""  # field | cli | dateline | ""
+    dateline: tuple[int, int] = (0, 0)  # character span of the dateline, whose date is no fact
 
 
 @dataclass(frozen=True)

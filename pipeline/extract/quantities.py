@@ -21,6 +21,8 @@ def base_number(groups: dict[str, str], lexicon: dict[str, Any]) -> float | None
         value = parse_word_number(groups["wordnum"] + (" " + groups["wordnum2"] if groups.get("wordnum2") else ""), lexicon)
     if value is None:
         return None
+    if groups.get("cscalea"):
+        return value * scale_factor(groups["cscalea"], lexicon["attached_count_scales"])
     return value * scale_factor(groups.get("cscale"), lexicon["count_scales"])
 
 

@@ -178,6 +178,9 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
             hit = index.by_end.get(k - 1)
             if hit and hit[1].kind in ORG_KINDS:
                 org_before = [hit[1].canonical]
+                k = hit[0]  # "Peter Carlsson, Northvolt's chief executive"
+                while k > sent.start and doc[k - 1].lower_ in FILLERS:
+                    k -= 1
         elif k > sent.start and index.by_end.get(k) and index.by_end[k][1].kind in ORG_KINDS:
             org_before = [index.by_end[k][1].canonical]
             k = index.by_end[k][0]

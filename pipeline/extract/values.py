@@ -1,7 +1,8 @@
 """Find value mentions (MONEY, PERCENT, DATE, QUANTITY) with the patterns of `patterns/`.
 
-All patterns run over the article text; overlapping matches are resolved by label priority
-(MONEY > PERCENT > DATE > QUANTITY), then length, then position. Numbers inside a named entity
+All patterns run over the article text; overlapping matches are resolved by length (the longest
+reading wins: "the second half of 2025" over "half"), then label priority (MONEY > PERCENT > DATE >
+QUANTITY: "in 2024" is a date, not a count), then position. Numbers inside a named entity
 ("Renault 5", "A290") are not values.
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ def find_value_matches(text: str, pset: PatternSet, blocked: list[tuple[int, int
                     continue
                 groups = {k: v for k, v in m.groupdict().items() if v}
                 candidates.append(ValueMatch(pattern.label, pattern.id, start, end, groups, pattern.noun))
-    candidates.sort(key=lambda c: (PRIORITY[c.label], -(c.end - c.start), c.start, c.pattern_id))
+    candidates.sort(key=lambda c: (-(c.end - c.start), PRIORITY[c.label], c.start, c.pattern_id))
     chosen: list[ValueMatch] = []
     taken: list[tuple[int, int]] = []
     for cand in candidates:
