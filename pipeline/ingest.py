@@ -57,7 +57,7 @@ def decode_bytes(data: bytes, path: str) -> str:
     if not data.strip():
         raise InputError("E001", path=path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16").lstrip("\ufeff")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith(BINARY_SIGNATURES) or b"\x00" in data[:8192]:

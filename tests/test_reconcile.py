@@ -1,0 +1,102 @@
+"""Reconciliation on hand-built facts: agreement, precision, approximation, conflict, periods, modality."""
+from hypothesis import given, settings, strategies as st
+
+from pipeline.export import FACT_COLUMNS, fact_rows, render_csv
+from pipeline.reconcile import reconcile
+from pipeline.types import Fact
+
+
+def fact(aid, subject, attribute, value, value_type="quantity", *, unit="", period="", modifier="",
+         modality="actual", published="", evidence="", start=0):
+    return Fact(aid, subject, attribute, value, value_type, unit=unit, period=period, modifier=modifier,
+                modality=modality, published=published, evidence=evidence or f"{aid} says {value}", start=start,
+                rule_id="test")
+
+
+def one(rows, attribute, period=""):
+    matches = [r for r in rows if r.attribute == attribute and r.period == period]
+    assert len(matches) == 1, matches
+    return matches[0]
+
+
+def test_agreement_merges_sources_and_keeps_earliest_evidence():
+    rows, conflicts = reconcile([
+        fact("b", "Douai plant", "investment", "550000000", "money", unit="EUR", published="2025-09-16"),
+        fact("a", "Douai plant", "investment", "550000000", "money", unit="EUR", published="2024-01-01"),
+    ])
+    row = one(rows, "investment")
+    assert (row.status, row.n_sources, row.sources) == ("agreed", 2, ("a", "b"))
+    assert row.evidence == "a says 550000000" and not conflicts
+    assert row.confidence > 0.8
+
+
+def test_compatible_date_precision_merges_to_most_specific():
+    rows, _ = reconcile([
+        fact("a", "Nissan Micra", "launch_date", "2025", "date"),
+        fact("b", "Nissan Micra", "launch_date", "2025", "date", modifier="late"),
+        fact("c", "Nissan Micra", "launch_date", "2025-11", "date"),
+    ])
+    row = one(rows, "launch_date")
+    assert (row.value, row.status, row.n_sources) == ("2025-11", "agreed", 3)
+
+
+def test_fuzzy_part_and_month_that_disagree_conflict():
+    rows, conflicts = reconcile([
+        fact("a", "X", "launch_date", "2025", "date", modifier="early"),
+        fact("b", "X", "launch_date", "2025-11", "date"),
+    ])
+    assert one(rows, "launch_date").status == "conflict" and len(conflicts) == 2
+
+
+def test_approximate_numbers_agree():
+    rows, _ = reconcile([
+        fact("a", "Douai plant", "production_volume", "89527", unit="vehicle", period="2024"),
+        fact("b", "Douai plant", "production_volume", "90000", unit="vehicle", period="2024", modifier="less_than"),
+    ])
+    row = one(rows, "production_volume", "2024")
+    assert (row.value, row.status, row.modifier) == ("89527", "agreed", "")
+
+
+def test_conflict_lists_every_source_never_averages():
+    rows, conflicts = reconcile([
+        fact("a", "Plant", "employees", "4200", unit="employee"),
+        fact("b", "Plant", "employees", "3900", unit="employee"),
+        fact("c", "Plant", "employees", "4200", unit="employee"),
+    ])
+    row = one(rows, "employees")
+    assert (row.status, row.value, row.values, row.n_sources) == ("conflict", "4200", ("3900", "4200"), 3)
+    assert sorted((f.article_id, f.value) for _, f in conflicts) == [("a", "4200"), ("b", "3900"), ("c", "4200")]
+    assert row.confidence < 0.6
+
+
+def test_different_periods_and_modalities_never_merge():
+    rows, _ = reconcile([
+        fact("a", "Plant", "production_volume", "50729", unit="vehicle", period="2023"),
+        fact("a", "Plant", "production_volume", "89527", unit="vehicle", period="2024"),
+        fact("b", "Plant", "production_volume", "150000", unit="vehicle", period="2024", modality="planned"),
+    ])
+    assert len(rows) == 3 and all(r.status == "single" for r in rows)
+
+
+def test_subject_names_fold_case_and_article():
+    rows, _ = reconcile([fact("a", "the Douai Plant", "model_count", "6"), fact("b", "Douai plant", "model_count", "6")])
+    assert len(rows) == 1 and rows[0].n_sources == 2
+
+
+FACTS = [
+    fact("a", "P", "employees", "4200", unit="employee", published="2024-01-02"),
+    fact("b", "P", "employees", "3900", unit="employee", published="2024-01-02"),
+    fact("c", "P", "employees", "4200", unit="employee"),
+    fact("a", "M", "launch_date", "2025", "date", modifier="late"),
+    fact("b", "M", "launch_date", "2025", "date"),
+    fact("c", "M", "launch_date", "2025-10", "date"),
+    fact("d", "N", "ceo", "Ann Lee", "person"),
+    fact("e", "N", "ceo", "ann lee", "person"),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations(FACTS))
+def test_order_independence(perm):
+    expected = render_csv(FACT_COLUMNS, fact_rows(reconcile(FACTS)[0]))
+    assert render_csv(FACT_COLUMNS, fact_rows(reconcile(list(perm))[0])) == expected

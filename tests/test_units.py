@@ -1,0 +1,86 @@
+"""Pure functions: numbers, money, dates, exports (no model needed)."""
+import datetime as dt
+
+import pytest
+
+from pipeline.export import render_csv, safe_cell, write_atomic
+from pipeline.extract.dates import _resolve_partial, normalize_date
+from pipeline.extract.numbers import format_number, parse_digits, parse_word_number
+from pipeline.patterns import load_patterns
+
+from conftest import ROOT
+
+LEX = load_patterns(ROOT / "patterns").lexicon
+
+
+@pytest.mark.parametrize("text, value", [
+    ("50,729", 50729), ("50 729", 50729), ("50\u00a0729", 50729), ("50\u202f729", 50729), ("1,234,567", 1234567),
+    ("12,5", 12.5), ("1.234,5", 1234.5), ("0.55", 0.55), ("7", 7),
+])
+def test_parse_digits(text, value):
+    assert parse_digits(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text, value", [("six", 6), ("twenty-five", 25), ("a dozen", 12), ("two hundred", 200), ("ninety nine", 99)])
+def test_word_numbers(text, value):
+    assert parse_word_number(text, LEX) == value
+
+
+def test_format_number_has_no_exponent():
+    assert format_number(550e6) == "550000000" and format_number(66.7) == "66.7" and format_number(1.4e9) == "1400000000"
+
+
+@pytest.mark.parametrize("month, day, published, tense, expected", [
+    (9, 17, "2025-09-16", "future", "2025-09-17"),
+    (9, 17, "2025-09-16", "past", "2024-09-17"),
+    (9, 17, "2025-09-16", "", "2025-09-17"),
+    (5, None, "2025-09-16", "past", "2025-05"),
+    (5, None, "2025-09-16", "future", "2026-05"),
+    (12, 24, "2026-01-10", "", "2025-12-24"),
+    (9, 17, "", "", "XXXX-09-17"),
+])
+def test_partial_dates_resolve_against_article_date(month, day, published, tense, expected):
+    assert _resolve_partial(month, day, published, tense)[0] == expected
+
+
+@pytest.mark.parametrize("groups, pattern_id, published, expected", [
+    ({"relative": "today"}, "date.relative", "2025-09-16", ("2025-09-16", "day")),
+    ({"relative": "yesterday"}, "date.relative", "2025-09-16", ("2025-09-15", "day")),
+    ({"relative": "last year"}, "date.relative", "2025-09-16", ("2024", "year")),
+    ({"relative": "next month"}, "date.relative", "2025-12-16", ("2026-01", "month")),
+    ({"relative": "this summer"}, "date.relative", "2025-03-01", ("2025-SU", "season")),
+    ({"relative": "next quarter"}, "date.relative", "2025-11-01", ("2026-Q1", "quarter")),
+    ({"relative": "today"}, "date.relative", "", ("", "")),
+])
+def test_relative_dates(groups, pattern_id, published, expected):
+    out = normalize_date(groups, pattern_id, LEX, published=published)
+    assert (out["value"], out["precision"]) == expected
+
+
+def test_relative_dates_never_use_the_clock():
+    out = normalize_date({"relative": "today"}, "date.relative", LEX, published="2001-02-03")
+    assert out["value"] == "2001-02-03" != dt.date.today().isoformat()
+
+
+@pytest.mark.parametrize("value, column, expected", [
+    ("=HYPERLINK(\"x\")", "subject", "'=HYPERLINK(\"x\")"), ("+1", "evidence", "'+1"), ("-5", "value", "-5"),
+    ("-5", "subject", "'-5"), ("@SUM(A1)", "evidence", "'@SUM(A1)"), ("\tx", "text", "'\tx"), ("Renault", "subject", "Renault"),
+    ("-10/-5", "value", "-10/-5"), ("=1+2", "value", "'=1+2"),
+])
+def test_csv_cells_are_formula_safe(value, column, expected):
+    assert safe_cell(value, column) == expected
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
+    target = tmp_path / "facts.csv"
+    write_atomic(target, render_csv(("a",), [("1",)]))
+    import os
+
+    def boom(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        write_atomic(target, "new content")
+    assert target.read_text() == "a\n1\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["facts.csv"]
