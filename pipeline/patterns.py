@@ -25,7 +25,7 @@ ENTITY_LABELS = {"ORG", "PERSON", "GPE", "FAC", "PRODUCT", "LOC", "NORP", "EVENT
 ENTITY_KINDS = {"company", "brand", "plant", "product", "platform", "body", "person", "place", "org"}
 VALUE_TYPES = {"money", "quantity", "date", "percent", "person", "entity", "text"}
 STRATEGIES = {"value", "relation", "parent", "event_date", "segment"}
-NUM = (r"(?<![\w.,/-])(?:\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+"
+NUM = (r"(?<![\w.,/])(?<![^\W\d_]-)(?:\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+"
        r"|\d+(?:[.,]\d+)?)(?![\d])")
 RELATIVE = (r"\b(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s)?this\s(?:year|month|week|quarter|spring|summer|"
             r"autumn|fall|winter)|(?:last|next|previous|coming)\s(?:year|month|week|quarter|spring|summer|autumn|fall|winter))\b")
@@ -113,7 +113,7 @@ def build_macros(lex: dict[str, Any]) -> dict[str, str]:
         "UNITSYM": _alternation(lex["unit_symbols"], boundary="suffix"),
         "MONTH": _alternation(months, case_sensitive=True),
         "DAY": r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?!\d)",
-        "YEAR": r"(?<![\w.,$€£¥#/-])(?:19|20)\d\d(?![\w%/]|[.,]\d|\s?%)",
+        "YEAR": r"(?<![\w.,$€£¥#/])(?:19|20)\d\d(?![\w%/]|[.,]\d|\s?%|-\d)",
         "ISO": r"(?<![\w-])(?:19|20)\d\d-[01]\d-[0-3]\d(?![\w-])",
         "PREMOD": _alternation(lex["date_prefix_modifiers"]),
         "FUZZ": r"(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in
