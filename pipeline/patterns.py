@@ -26,7 +26,7 @@ ENTITY_KINDS = {"company", "brand", "plant", "product", "platform", "body", "per
 VALUE_TYPES = {"money", "quantity", "date", "percent", "person", "entity", "text"}
 STRATEGIES = {"value", "relation", "parent", "event_date", "segment"}
 NUM = (r"(?<![\w.,/])(?<![^\W\d_]-)(?:\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+"
-       r"|\d+(?:[.,]\d+)?)(?![\d])")
+       r"|\d+(?:[.,]\d+)?)(?!\d|[.,]\d|(?:st|nd|rd|th)\b)")
 RELATIVE = (r"\b(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s)?this\s(?:year|month|week|quarter|spring|summer|"
             r"autumn|fall|winter)|(?:last|next|previous|coming)\s(?:year|month|week|quarter|spring|summer|autumn|fall|winter))\b")
 

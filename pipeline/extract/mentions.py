@@ -45,12 +45,19 @@ def _merge_persons(entities: list[Mention], roles: list[RoleAssertion]) -> list[
 def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[Mention]) -> tuple[list[Mention], dict[int, str]]:
     lex = pset.lexicon
     text = article.text
-    blocked = [(m.start, m.end) for m in entities if m.label in ("PRODUCT", "ORG", "FAC") and m.kind != "place"]
+    # a gazetteer/rule entity blocks any overlapping number ("A290", "Renault 5"); a model entity
+    # blocks only numbers it wholly contains (the model's ORG "MW" does not block "15 MW")
+    blocked = [(m.start, m.end) for m in entities if m.label in ("PRODUCT", "ORG", "FAC") and m.kind != "place"
+               and not m.pattern_id.startswith("model.")]
+    contained = [(m.start, m.end) for m in entities if m.label in ("PRODUCT", "ORG", "FAC") and m.pattern_id.startswith("model.")]
     generic_unit = ""
     out: list[Mention] = []
     rates: dict[int, str] = {}
     for match in find_value_matches(text, pset, blocked):
         g, start, end = match.groups, match.start, match.end
+        if match.label in ("DATE", "QUANTITY") and any(s <= start and end <= e and (s, e) != (start, end)
+                                                       for s, e in contained):
+            continue
         fields: dict[str, str]
         pattern_id = match.pattern_id
         if match.label == "MONEY":
@@ -89,4 +96,6 @@ def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
     roles = role_assertions(doc, entities, pset.roles, article.id)
     entities = _merge_persons(entities, roles)
     values, rates = value_mentions(doc, article, pset, entities)
+    entities = [e for e in entities if not (e.pattern_id.startswith("model.")
+                                            and any(v.start <= e.start and e.end <= v.end for v in values))]
     return Analysis(article, doc, entities, values, roles, rates)

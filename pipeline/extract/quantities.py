@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Token
 from pipeline.extract.numbers import format_number, lookup, parse_digits, parse_word_number, scale_factor
 
 SKIPPABLE_POS = {"ADJ", "ADV", "PUNCT", "NUM", "PROPN", "NOUN", "VERB"}
-NOT_COUNTED = {"year", "month", "week", "day", "hour", "time", "percent", "per", "cent", "%", "point", "of", "th"}
+NOT_COUNTED = {"year", "month", "week", "day", "hour", "time", "percent", "per", "cent", "%", "of", "th"}
 
 
 def base_number(groups: dict[str, str], lexicon: dict[str, Any]) -> float | None:
@@ -43,6 +43,10 @@ def counted_noun(doc: Doc, end_char: int) -> tuple[Token | None, int]:
     while token is not None and steps < 4:
         nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
         if token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.tag_ == "NNPS"):
+            if (nxt is not None and nxt.tag_ == "HYPH" and not token.whitespace_ and not nxt.whitespace_
+                    and nxt.i + 1 < len(doc) and doc[nxt.i + 1].pos_ in ("NOUN", "ADP", "PART", "ADV")):
+                token, steps = doc[nxt.i + 1], steps + 1  # hyphenated compound: 'start-ups'
+                continue
             if nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ in ("NNS", "NN") and token.tag_ != "NNS":
                 token, steps = nxt, steps + 1  # compound: 'battery cells'
                 continue
@@ -58,7 +62,12 @@ def counted_noun(doc: Doc, end_char: int) -> tuple[Token | None, int]:
 
 
 def noun_unit(token: Token, lexicon: dict[str, Any]) -> str:
+    """The counted noun, singular: 'models' -> 'model', 'start-ups' -> 'start-up', 'cars' -> 'vehicle'."""
     lemma = token.lemma_.lower() if token.text.lower() not in ("people",) else "people"
+    doc = token.doc
+    if token.i >= 2 and doc[token.i - 1].tag_ == "HYPH" and not doc[token.i - 1].whitespace_ \
+            and not doc[token.i - 2].whitespace_:
+        lemma = f"{doc[token.i - 2].lower_}-{lemma}"
     return lookup(lexicon["noun_unit_aliases"], lemma) or lemma
 
 
