@@ -22,7 +22,7 @@ from spacy.tokens import Span
 from pipeline.extract.entities import main_entity
 from pipeline.extract.mentions import Analysis
 from pipeline.extract.quantities import dominant_product_noun
-from pipeline.patterns import PatternSet
+from pipeline.patterns import PatternSet, normalize_name
 from pipeline.types import Fact, Mention
 
 GENERIC_REFS = {
@@ -305,8 +305,8 @@ def _apply_value_rule(ctx: ArticleContext, sent: Sentence, rule: dict[str, Any],
     if not unit and value.label == "QUANTITY":
         siblings = [v.unit for v in figures if v.unit and v.unit in rule.get("units", [])]
         unit = siblings[0] if siblings else ""
-        if not unit and ctx.product_noun in rule.get("units", []):
-            unit = ctx.product_noun
+        if not unit:  # what the article counts, else plain 'unit'
+            unit = next((u for u in (ctx.product_noun, "unit") if u and u in rule.get("units", [])), "")
         if not unit:
             return []
     if rate:
@@ -360,7 +360,8 @@ def _parent_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
             parent = (after or before[-1:] or [None])[0]
             if parent is None:
                 continue
-            children = [m for m in orgs if m.end <= parent.start and re.fullmatch(
+            named = [m for m in sent.entities if m.kind in ("company", "brand", "org", "place") and m.label != "GPE"]
+            children = [m for m in named if m.end <= parent.start and re.fullmatch(
                 r"\s*(?:—|–|-|,|\()\s*(?:a|an|the)?\s*(?:[\w-]+\s+){0,5}", ctx.doc.text[m.end:parent.start])]
             if not children:
                 children = [m for m in orgs if m.start > trig_char and not after and m.start - trig_char < 20]
@@ -371,27 +372,26 @@ def _parent_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
 
 
 def _event_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
+    """A dated, named event: "today's Alliance Operating Board meeting" (name between the possessive
+    date and a lowercase event noun), "the Toyota Annual General Meeting held on June 14, 2024"."""
     facts = []
     text = ctx.doc.text
     nouns = "|".join(re.escape(t) for t in rule["triggers"])
+    name = r"((?:[A-Z][\w&-]*\s+){0,6}[A-Z][\w&-]*)"
     for sent in ctx.sentences:
         for value in sent.values:
-            if value.label != "DATE" or not value.value:
+            if value.label != "DATE" or not value.value or _in_dateline(ctx, value):
                 continue
-            for ent in sent.entities:
-                if ent.kind not in ("body", "org", "company"):
-                    continue
-                tail = text[ent.end:ent.end + 30]
-                is_event = re.search(rf"\b(?:{nouns})\b", ent.text, re.I) or re.match(rf"\s+(?:{nouns})\b", tail, re.I)
-                if not is_event:
-                    continue
-                possessive = ent.start > value.end and re.fullmatch(r"['’]s\s+", text[value.end:ent.start])
-                on_date = value.start > ent.end and re.fullmatch(
-                    rf"(?:\s+(?:{nouns}))?\s*,?\s*(?:held\s+|to\s+be\s+held\s+|which\s+took\s+place\s+)?(?:on|in)\s+",
-                    text[ent.end:value.start], re.I)
-                if possessive or on_date:
-                    facts.append(_fact(ctx.analysis, sent, rule, ent.canonical, value.value, mention=value,
-                                       modifier=value.modifier, precision=value.precision))
+            after = re.match(rf"['’]s\s+{name}\s+(?-i:{nouns})\b", text[value.end:value.end + 120])
+            before = re.search(rf"{name}(?:\s+(?-i:{nouns}))?\s*,?\s*(?:held|taking place|which took place|to be held)?\s*(?:on|in)\s+$",
+                               text[max(sent.start, value.start - 120):value.start])
+            found = after or before
+            if not found or (before and not after and not re.search(rf"\b(?:{nouns})\b", found.group(0), re.I)):
+                continue
+            subject = re.sub(r"^(?:The|A|An)\s+", "", found.group(1))
+            entry = ctx.pset.alias_index.get(normalize_name(subject))
+            facts.append(_fact(ctx.analysis, sent, rule, entry.name if entry else subject, value.value,
+                               mention=value, modifier=value.modifier, precision=value.precision))
     return facts
 
 

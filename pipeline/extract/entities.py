@@ -32,6 +32,8 @@ def canonical_for(text: str, label: str, pset: PatternSet, kind_hint: str = "") 
         return entry.name, entry.kind, entry.id
     surface = clean_surface(text)
     kind = kind_hint or MODEL_KIND.get(label, "org")
+    if kind == "platform":
+        surface = re.sub(r"\s+(?:platforms?|architectures?)$", "", surface, flags=re.I)
     if label == "FAC" and re.search(rf"\b{PLANT_WORDS}$", surface, re.I):
         kind = "plant"
         surface = re.sub(rf"\s+{PLANT_WORDS}$", " plant", surface, flags=re.I)

@@ -140,9 +140,10 @@ def _orgs_at(doc: Doc, i: int, sent: Span, index: _EntityIndex) -> tuple[list[st
             break
         orgs.append(hit[1].canonical)
         i = hit[0]
-        if i + 1 < sent.end and doc[i].lower_ in ("and", ",") and index.by_start.get(i + 1, (0, None))[1] is not None \
-                and index.by_start[i + 1][1].kind in ORG_KINDS:
-            i += 1
+        nxt = index.by_start.get(i + 1, (0, None))[1] if i + 1 < sent.end else None
+        if nxt is not None and nxt.kind in ORG_KINDS and (
+                doc[i].lower_ == "and" or (doc[i].text == "," and not nxt.pattern_id.startswith("model."))):
+            i += 1  # "Nissan and Mitsubishi Motors"; after a comma only a known organisation continues
             continue
         break
     return orgs, i
