@@ -69,7 +69,8 @@ def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bo
     started = time.perf_counter()
     if nlp is None or pset is None:
         nlp, pset = build_nlp(settings, pset)
-    articles, errors = read_inputs(inputs, published=settings.published)
+    articles, errors = read_inputs(inputs, published=settings.published, max_chars=settings.max_chars)
+    nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
     if not articles and not errors:
         raise ConfigError("E041", inputs=", ".join(map(str, inputs)))
     result = RunResult(errors=errors)

@@ -18,6 +18,7 @@ class Settings:
     mentions: Path = Path("data/mentions.csv")
     published: str = ""
     batch_size: int = 32
+    max_chars: int = 1_000_000  # longer articles are refused with E012 (spaCy's own default limit)
 
     def with_overrides(self, **overrides: object) -> "Settings":
         """Return a copy with the non-None overrides applied."""

@@ -14,6 +14,7 @@ class Messages:
     E009 = "{path}: the text has no letters to analyse"
     E010 = "{path}: duplicate article id '{id}' (first seen in {first})"
     E011 = "{path}: skipped, same content as {first}"
+    E012 = "{path}: too large to analyse ({size:,} characters, the limit is {limit:,}); split it or raise max-chars"
     E020 = "{path} line {line}: invalid JSON: {reason}"
     E021 = "{path} line {line}: pattern has no 'id'"
     E022 = "{path} line {line} ({id}): duplicate pattern id, first defined at line {first}"

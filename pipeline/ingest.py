@@ -243,7 +243,8 @@ def read_file(path: Path, *, published: str = "") -> tuple[list[Article], list[A
     return [_article(stem, text, name, cli_published=published)], []
 
 
-def read_inputs(inputs: list[str | Path], *, published: str = "") -> tuple[list[Article], list[ArticleError]]:
+def read_inputs(inputs: list[str | Path], *, published: str = "",
+                max_chars: int = 1_000_000) -> tuple[list[Article], list[ArticleError]]:
     """Read every input; a bad file becomes an ArticleError and never stops the others.
 
     Duplicate ids get an error; byte-identical content under a second name is skipped with a note.
@@ -258,11 +259,15 @@ def read_inputs(inputs: list[str | Path], *, published: str = "") -> tuple[list[
         except InputError as exc:
             errors.append(ArticleError(str(path), "ingest", exc.code, str(exc)))
             continue
-        except (OSError, UnicodeError, ValueError, RecursionError) as exc:
+        except (OSError, UnicodeError, ValueError, RecursionError, MemoryError) as exc:
             errors.append(ArticleError(str(path), "ingest", "E003", f"[E003] {path}: cannot be read: {exc}"))
             continue
         errors.extend(errs)
         for art in got:
+            if len(art.text) > max_chars:
+                exc = InputError("E012", path=art.path, size=len(art.text), limit=max_chars)
+                errors.append(ArticleError(art.path, "ingest", exc.code, str(exc)))
+                continue
             digest = content_hash(art.text)
             if art.id in seen_ids:
                 exc = InputError("E010", path=art.path, id=art.id, first=seen_ids[art.id])

@@ -25,8 +25,11 @@ ENTITY_LABELS = {"ORG", "PERSON", "GPE", "FAC", "PRODUCT", "LOC", "NORP", "EVENT
 ENTITY_KINDS = {"company", "brand", "plant", "product", "platform", "body", "person", "place", "org"}
 VALUE_TYPES = {"money", "quantity", "date", "percent", "person", "entity", "text"}
 STRATEGIES = {"value", "relation", "parent", "event_date", "segment"}
-NUM = (r"(?<![\w.,/])(?<![^\W\d_]-)(?:\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+"
-       r"|\d+(?:[.,]\d+)?)(?!\d|[.,]\d|(?:st|nd|rd|th)\b)")
+# A number: digits with thousands separators (comma, space, no-break spaces), a decimal part, or a
+# continental 1.234,5. The atomic group and the start rule (never right after "digit + separator")
+# keep every template linear on hostile input such as "123 123 123 ..." (no backtracking into it).
+NUM = (r"(?<![\w.,/])(?<![^\W\d_]-)(?<!\d[ \u00a0\u202f])(?>\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+(?:\.\d+)?"
+       r"|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?)(?!\d|[.,]\d|(?:st|nd|rd|th)\b)")
 RELATIVE = (r"\b(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s)?this\s(?:year|month|week|quarter|spring|summer|"
             r"autumn|fall|winter)|(?:last|next|previous|coming)\s(?:year|month|week|quarter|spring|summer|autumn|fall|winter))\b")
 
