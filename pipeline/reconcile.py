@@ -124,17 +124,30 @@ class Cluster:
         return tuple(sorted({f.article_id for f in self.facts}))
 
 
+def _signature(fact: Fact) -> tuple[str, str, str, str]:
+    return fact.value if fact.value_type in NUMERIC or fact.value_type == "date" else fold_name(fact.value), \
+        fact.modifier, fact.unit, fact.value_type
+
+
 def cluster_values(facts: list[Fact]) -> list[Cluster]:
-    """Greedy, order-independent clustering: facts sorted by a total order before grouping."""
+    """Greedy, order-independent clustering of the distinct value signatures (value, modifier,
+    unit), sorted by a total order first; facts with the same signature always travel together,
+    so the cost grows with the number of distinct values, not of sources."""
+    by_sig: dict[tuple[str, str, str, str], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_sig[_signature(fact)].append(fact)
+    reps = sorted((min(group, key=source_order) for group in by_sig.values()),
+                  key=lambda f: (specificity(f), source_order(f)), reverse=True)
     groups: list[list[Fact]] = []
-    for fact in sorted(facts, key=lambda f: (specificity(f), source_order(f)), reverse=True):
+    for rep in reps:
         for group in groups:
-            if all(values_agree(fact, other) for other in group):
-                group.append(fact)
+            if all(values_agree(rep, other) for other in group):
+                group.append(rep)
                 break
         else:
-            groups.append([fact])
-    clusters = [Cluster(tuple(sorted(g, key=source_order))) for g in groups]
+            groups.append([rep])
+    clusters = [Cluster(tuple(sorted((f for rep in g for f in by_sig[_signature(rep)]), key=source_order)))
+                for g in groups]
     return sorted(clusters, key=lambda c: (-len(c.sources), source_order(c.facts[0])))
 
 
@@ -152,7 +165,7 @@ def confidence(n_agreeing: int, n_total: int, modifier: str, status: str) -> flo
 def merge_block(facts: list[Fact]) -> tuple[ReconciledFact, list[Cluster]]:
     clusters = cluster_values(facts)
     best = clusters[0]
-    chosen = max(best.facts, key=lambda f: (specificity(f), tuple(-ord(c) for c in f.article_id)))
+    chosen = max(sorted(best.facts, key=source_order), key=specificity)  # ties: the earliest source
     modifier = chosen.modifier
     if chosen.value_type == "date" and not modifier:
         modifier = next((f.modifier for f in best.facts if f.value == chosen.value and f.modifier), "")
