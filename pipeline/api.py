@@ -9,9 +9,11 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 
 from pipeline.config import Settings
+from pipeline.entity_resolution import EntityRecord, apply_names, resolve_entities
 from pipeline.errors import ConfigError
-from pipeline.export import (CONFLICT_COLUMNS, ERROR_COLUMNS, FACT_COLUMNS, MENTION_COLUMNS, PROVENANCE_COLUMNS,
-                             conflict_rows, error_rows, fact_rows, mention_rows, provenance_rows, render_csv,
+from pipeline.export import (CONFLICT_COLUMNS, ENTITY_COLUMNS, ERROR_COLUMNS, FACT_COLUMNS, MENTION_COLUMNS,
+                             PROVENANCE_COLUMNS, conflict_rows, entity_rows, error_rows, fact_rows, mention_rows,
+                             provenance_rows, render_csv,
                              to_frame as _to_frame, write_atomic)
 from pipeline.extract.mentions import analyze
 from pipeline.facts import extract_facts
@@ -37,6 +39,7 @@ class RunResult:
     rows: list[ReconciledFact] = field(default_factory=list)
     conflicts: list[tuple[ReconciledFact, Fact]] = field(default_factory=list)
     errors: list[ArticleError] = field(default_factory=list)
+    entities: list[EntityRecord] = field(default_factory=list)
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -78,6 +81,8 @@ def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bo
         result.articles.append(item.article)
         result.mentions.extend(item.mentions)
         result.facts.extend(item.facts)
+    mapping, result.entities = resolve_entities(result.mentions, [g.id for g in pset.gazetteer])
+    result.facts = apply_names(result.facts, mapping)
     result.rows, result.conflicts = reconcile(result.facts)
     result.seconds = time.perf_counter() - started
     if write:
@@ -86,13 +91,15 @@ def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bo
 
 
 def write_outputs(result: RunResult, settings: Settings) -> None:
-    """facts.csv, mentions.csv and, beside the facts, errors.csv, conflicts.csv, provenance.csv."""
+    """facts.csv, mentions.csv and, beside the facts, errors.csv, conflicts.csv, entities.csv,
+    provenance.csv."""
     out = Path(settings.out)
     beside = out.parent
     write_atomic(out, render_csv(FACT_COLUMNS, fact_rows(result.rows)))
     write_atomic(Path(settings.mentions), render_csv(MENTION_COLUMNS, mention_rows(result.mentions)))
     write_atomic(beside / "errors.csv", render_csv(ERROR_COLUMNS, error_rows(result.errors)))
     write_atomic(beside / "conflicts.csv", render_csv(CONFLICT_COLUMNS, conflict_rows(result.conflicts)))
+    write_atomic(beside / "entities.csv", render_csv(ENTITY_COLUMNS, entity_rows(result.entities)))
     write_atomic(beside / "provenance.csv",
                  render_csv(PROVENANCE_COLUMNS, provenance_rows(provenance(result.rows, result.facts))))
 

@@ -20,7 +20,8 @@ CONFLICT_COLUMNS = ("subject", "attribute", "period", "modality", "chosen_value"
                     "unit", "modifier", "published", "evidence")
 PROVENANCE_COLUMNS = ("subject", "attribute", "period", "modality", "value", "article_id", "value_as_stated",
                       "start", "end", "sentence", "published", "url", "rule_id")
-NUMERIC_COLUMNS = {"value", "start", "end", "n_sources", "confidence", "chosen_value"}
+ENTITY_COLUMNS = ("id", "name", "kind", "aliases", "articles", "n_mentions")
+NUMERIC_COLUMNS = {"value", "start", "end", "n_sources", "confidence", "chosen_value", "n_mentions"}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:/-?\d+(?:\.\d+)?)?")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -87,6 +88,10 @@ def conflict_rows(pairs: Iterable[tuple[ReconciledFact, Fact]]) -> list[tuple[ob
 def provenance_rows(pairs: Iterable[tuple[ReconciledFact, Fact]]) -> list[tuple[object, ...]]:
     return [(r.subject, r.attribute, r.period, r.modality, r.value, f.article_id, f.value_text, f.start, f.end,
              f.evidence, f.published, f.url, f.rule_id) for r, f in pairs]
+
+
+def entity_rows(records: Iterable[object]) -> list[tuple[object, ...]]:
+    return [(e.id, e.name, e.kind, "|".join(e.aliases), ";".join(e.articles), e.n_mentions) for e in records]
 
 
 def to_frame(rows: Iterable[ReconciledFact]):

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
+from pipeline.names import name_key, person_variant, same_entity
 from pipeline.types import Fact, ReconciledFact
 
 NUMERIC = {"money", "quantity", "percent"}
@@ -95,11 +96,19 @@ def dates_agree(a: Fact, b: Fact) -> bool:
     return inside(ra, rb) or inside(rb, ra)
 
 
+def people_agree(a: str, b: str) -> bool:
+    """'Zhang Lei' = 'Lei Zhang'; 'Mr Leroy' = 'Didier Leroy'; 'D. Leroy' = 'Didier Leroy'."""
+    ka, kb = name_key(a, "person"), name_key(b, "person")
+    return same_entity(ka, kb, "person") or person_variant(ka, kb) or person_variant(kb, ka)
+
+
 def values_agree(a: Fact, b: Fact) -> bool:
     if a.value_type in NUMERIC:
         return numbers_agree(a, b)
     if a.value_type == "date":
         return dates_agree(a, b)
+    if a.value_type == "person":
+        return people_agree(a.value, b.value)
     return fold_name(a.value) == fold_name(b.value)
 
 
@@ -107,6 +116,8 @@ def specificity(fact: Fact) -> tuple[int, int, str]:
     """Higher is more specific: longer ISO dates, then a fuzzy modifier; exact numbers beat approximations."""
     if fact.value_type == "date":
         return len(fact.value), 1 if fact.modifier in FUZZY_MONTHS else 0, fact.value
+    if fact.value_type == "person":  # the fullest form of a name: 'Didier Leroy' over 'Mr Leroy'
+        return 1, len(name_key(fact.value, "person").split()), fact.value
     return (0 if fact.modifier else 1), len(fact.value), fact.value
 
 
@@ -162,25 +173,54 @@ def confidence(n_agreeing: int, n_total: int, modifier: str, status: str) -> flo
     return round(score, 3)
 
 
-def merge_block(facts: list[Fact]) -> tuple[ReconciledFact, list[Cluster]]:
-    clusters = cluster_values(facts)
+def _row(facts: list[Fact], clusters: list[Cluster], status: str, period: str | None = None) -> ReconciledFact:
     best = clusters[0]
     chosen = max(sorted(best.facts, key=source_order), key=specificity)  # ties: the earliest source
     modifier = chosen.modifier
     if chosen.value_type == "date" and not modifier:
         modifier = next((f.modifier for f in best.facts if f.value == chosen.value and f.modifier), "")
     all_sources = tuple(sorted({f.article_id for f in facts}))
-    status = "conflict" if len(clusters) > 1 else ("agreed" if len(best.sources) > 1 else "single")
     earliest = min(facts, key=source_order)
-    values = tuple(sorted({f.value for f in facts}))
-    rule_ids = tuple(sorted({f.rule_id for f in facts}))
-    row = ReconciledFact(
+    return ReconciledFact(
         subject=chosen.subject, attribute=chosen.attribute, value=chosen.value, value_type=chosen.value_type,
-        unit=chosen.unit, period=chosen.period, modifier=modifier, status=status, n_sources=len(all_sources),
-        sources=all_sources, evidence=earliest.evidence,
+        unit=chosen.unit, period=chosen.period if period is None else period, modifier=modifier, status=status,
+        n_sources=len(all_sources), sources=all_sources, evidence=earliest.evidence,
         confidence=confidence(len(best.sources), len(all_sources), modifier, status),
-        modality=chosen.modality, values=values, rule_ids=rule_ids)
-    return row, clusters
+        modality=chosen.modality, values=tuple(sorted({f.value for f in facts})),
+        rule_ids=tuple(sorted({f.rule_id for f in facts})),
+        per_source=tuple(sorted({(f.article_id, f.value, f.modifier, f.unit, f.published) for f in facts})))
+
+
+def _succession(clusters: list[Cluster]) -> list[Cluster] | None:
+    """People in one role, each dated, one after another in time: a succession, oldest first."""
+    spans = []
+    for c in clusters:
+        dates = sorted(f.published for f in c.facts if f.published)
+        if len(dates) != len(c.facts):
+            return None
+        spans.append((dates[0], dates[-1], c))
+    spans.sort(key=lambda s: (s[0], s[1]))
+    if any(spans[i][1] >= spans[i + 1][0] for i in range(len(spans) - 1)):
+        return None
+    return [s[2] for s in spans]
+
+
+def merge_block(facts: list[Fact]) -> tuple[list[ReconciledFact], list[Cluster]]:
+    """Rows for one block: one row, or for a role held by people one after another, one row per
+    holder (earlier holders 'superseded', with the years they are reported in as period)."""
+    clusters = cluster_values(facts)
+    if len(clusters) == 1:
+        return [_row(facts, clusters, "agreed" if len(clusters[0].sources) > 1 else "single")], clusters
+    order = _succession(clusters) if facts[0].value_type == "person" else None
+    if order:
+        rows = []
+        for i, c in enumerate(order):
+            current = i == len(order) - 1
+            years = sorted({f.published[:4] for f in c.facts})
+            status = ("agreed" if len(c.sources) > 1 else "single") if current else "superseded"
+            rows.append(_row(list(c.facts), [c], status, None if current else "/".join(dict.fromkeys((years[0], years[-1])))))
+        return rows, []
+    return [_row(facts, clusters, "conflict")], clusters
 
 
 def reconcile(facts: Iterable[Fact]) -> tuple[list[ReconciledFact], list[tuple[ReconciledFact, Fact]]]:
@@ -190,16 +230,37 @@ def reconcile(facts: Iterable[Fact]) -> tuple[list[ReconciledFact], list[tuple[R
         blocks[fact_key(fact)].append(fact)
     rows, conflicts = [], []
     for key in sorted(blocks):
-        row, clusters = merge_block(blocks[key])
-        rows.append(row)
-        if row.status == "conflict":
-            conflicts.extend((row, f) for c in clusters for f in c.facts)
+        block_rows, clusters = merge_block(blocks[key])
+        rows.extend(block_rows)
+        if block_rows[0].status == "conflict":
+            conflicts.extend((block_rows[0], f) for c in clusters for f in c.facts)
     return rows, conflicts
+
+
+def facts_from_rows(rows: Iterable[ReconciledFact]) -> list[Fact]:
+    """The output's own facts, one per (row, source) with the value that source gave: reconciling
+    them again gives the same rows (idempotence)."""
+    out = []
+    for r in rows:
+        for article_id, value, modifier, unit, published in r.per_source:
+            period = r.period if r.status != "superseded" else ""
+            out.append(Fact(article_id, r.subject, r.attribute, value, r.value_type, unit=unit, period=period,
+                            modifier=modifier, modality=r.modality, evidence=r.evidence, rule_id=r.rule_ids[0] if r.rule_ids else "",
+                            published=published))
+    return out
 
 
 def provenance(rows: list[ReconciledFact], facts: Iterable[Fact]) -> list[tuple[ReconciledFact, Fact]]:
     """Every (reconciled row, supporting fact) pair, in row order then source order."""
-    by_key = {(fold_name(r.subject), r.attribute, r.period, r.modality): r for r in rows}
-    pairs = [(by_key[fact_key(f)], f) for f in facts if fact_key(f) in by_key]
+    by_key: dict[tuple[str, str, str, str], list[ReconciledFact]] = defaultdict(list)
+    for r in rows:
+        by_key[(fold_name(r.subject), r.attribute, r.period if r.status != "superseded" else "", r.modality)].append(r)
+
+    def row_of(f: Fact) -> ReconciledFact | None:
+        candidates = by_key.get(fact_key(f), [])
+        return next((r for r in candidates if (f.article_id, f.value) in {(a, v) for a, v, *_ in r.per_source}),
+                    candidates[0] if candidates else None)
+
+    pairs = [(row, f) for f in facts if (row := row_of(f)) is not None]
     order = {id(r): i for i, r in enumerate(rows)}
     return sorted(pairs, key=lambda p: (order[id(p[0])], source_order(p[1])))

@@ -70,7 +70,7 @@ class ReconciledFact:
     unit: str
     period: str
     modifier: str
-    status: str  # single | agreed | conflict
+    status: str  # single | agreed | conflict | superseded
     n_sources: int
     sources: tuple[str, ...]
     evidence: str
@@ -78,6 +78,7 @@ class ReconciledFact:
     modality: str = "actual"
     values: tuple[str, ...] = field(default_factory=tuple)
     rule_ids: tuple[str, ...] = field(default_factory=tuple)
+    per_source: tuple[tuple[str, str, str, str, str], ...] = field(default_factory=tuple)  # (article, value, modifier, unit, published)
 
 
 @dataclass(frozen=True)

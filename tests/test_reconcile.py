@@ -100,3 +100,78 @@ FACTS = [
 def test_order_independence(perm):
     expected = render_csv(FACT_COLUMNS, fact_rows(reconcile(FACTS)[0]))
     assert render_csv(FACT_COLUMNS, fact_rows(reconcile(list(perm))[0])) == expected
+
+
+def test_role_succession_is_not_a_conflict():
+    rows, conflicts = reconcile([
+        fact("a", "Renault Group", "ceo", "Luca de Meo", "person", published="2021-03-01"),
+        fact("b", "Renault Group", "ceo", "Luca de Meo", "person", published="2023-06-01"),
+        fact("c", "Renault Group", "ceo", "François Provost", "person", published="2025-09-16"),
+    ])
+    assert not conflicts
+    assert [(r.value, r.status, r.period, r.sources) for r in rows] == [
+        ("Luca de Meo", "superseded", "2021/2023", ("a", "b")), ("François Provost", "single", "", ("c",))]
+
+
+def test_two_people_in_one_role_at_the_same_time_conflict():
+    rows, conflicts = reconcile([
+        fact("a", "Acme", "ceo", "Ann Lee", "person", published="2024-01-01"),
+        fact("b", "Acme", "ceo", "Bob Stone", "person"),
+    ])
+    assert rows[0].status == "conflict" and len(conflicts) == 2
+
+
+def test_person_name_variants_agree():
+    rows, _ = reconcile([
+        fact("a", "X", "ceo", "Zhang Lei", "person"), fact("b", "X", "ceo", "Lei Zhang", "person"),
+        fact("a", "Y", "plant_director", "Didier Leroy", "person"), fact("b", "Y", "plant_director", "Mr Leroy", "person"),
+    ])
+    by_subject = {r.subject: r for r in rows}
+    assert by_subject["X"].status == "agreed" and by_subject["X"].n_sources == 2
+    assert (by_subject["Y"].value, by_subject["Y"].status) == ("Didier Leroy", "agreed")
+
+
+def test_idempotence():
+    from pipeline.reconcile import facts_from_rows
+
+    rows, _ = reconcile(FACTS + [fact("x", "R", "ceo", "A B", "person", published="2020-01-01"),
+                                 fact("y", "R", "ceo", "C D", "person", published="2022-01-01")])
+    again, _ = reconcile(facts_from_rows(rows))
+    assert render_csv(FACT_COLUMNS, fact_rows(again)) == render_csv(FACT_COLUMNS, fact_rows(rows))
+
+
+def test_entity_resolution_aliases_suffixes_and_fuzzy():
+    from pipeline.entity_resolution import resolve_entities
+    from pipeline.types import Mention
+
+    def m(aid, text, kind, canonical=None, pid="model.org"):
+        return Mention(aid, "PERSON" if kind == "person" else "ORG", text, 0, len(text), pattern_id=pid, kind=kind,
+                       canonical=canonical or text)
+
+    mapping, records = resolve_entities([
+        m("a", "Verkor S.A.", "company"), m("b", "Verkor", "company"), m("c", "Verkor", "company"),
+        m("a", "Tesla Model 3", "product"), m("b", "Tesla Model Y", "product"),
+        m("a", "Mitsubishi Motors", "company", pid="org.mitsubishi-motors"), m("b", "Mitsubishi Corporation", "company"),
+        m("a", "Northvolt", "company"), m("b", "Nortvolt", "company"),
+        m("a", "Zhang Lei", "person"), m("b", "Lei Zhang", "person"),
+        m("a", "TMMF", "company", canonical="Toyota Motor Manufacturing France"),
+        m("a", "Toyota Motor Manufacturing France", "company"), m("b", "TMMF", "company"),
+    ], ["org.mitsubishi-motors"])
+    assert mapping["Verkor S.A."] == "Verkor"
+    assert mapping["Tesla Model 3"] != mapping["Tesla Model Y"]
+    assert mapping["Mitsubishi Corporation"] == "Mitsubishi Corporation"  # a different company
+    assert mapping["Nortvolt"] == "Northvolt"
+    assert mapping["Lei Zhang"] == mapping["Zhang Lei"]
+    assert mapping["TMMF"] == "Toyota Motor Manufacturing France"
+    verkor = next(r for r in records if r.name == "Verkor")
+    assert verkor.aliases == ("Verkor S.A.",) and verkor.articles == ("a", "b", "c") and verkor.id == "company:verkor"
+    assert next(r for r in records if r.name == "Mitsubishi Motors").id == "org.mitsubishi-motors"
+
+
+def test_acronym_and_person_short_forms_within_an_article(analyze_text):
+    text = ("Toyota Motor Manufacturing France (TMMF) will hire 500 people. TMMF said Didier Leroy, CEO of "
+            "TMMF, visited. Mr Leroy praised the workforce.")
+    analysis = analyze_text(text)
+    by_text = {m.text: m.canonical for m in analysis.entities}
+    assert by_text["TMMF"] == "Toyota Motor Manufacturing France"
+    assert by_text.get("Mr Leroy", "Didier Leroy") == "Didier Leroy"

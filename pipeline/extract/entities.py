@@ -11,6 +11,7 @@ from collections import Counter
 
 from spacy.tokens import Doc, Span
 
+from pipeline.names import initials_match, name_key, person_variant
 from pipeline.patterns import PatternSet, normalize_name
 from pipeline.types import Mention
 
@@ -46,6 +47,22 @@ def _rule_kinds(pset: PatternSet) -> dict[str, str]:
     return kinds
 
 
+def _prefer_longer_names(doc: Doc, spans: list[Span], stop_words: set[str]) -> list[Span]:
+    """A known company followed by more capitalised name words is another, longer name: "Toyota
+    Motor Manufacturing France" (a subsidiary), not "Toyota Motor" — unless the words are a role
+    ("Renault Group Chairman") or the start of another entity."""
+    starts = {s.start for s in spans}
+    out = []
+    for span in spans:
+        end = span.end
+        if span.label_ == "ORG" and span.ent_id_:
+            while (end < len(doc) and end not in starts and doc[end].is_title and doc[end].pos_ == "PROPN"
+                   and doc[end].lower_ not in stop_words and not doc[end].is_sent_start):
+                end += 1
+        out.append(span if end == span.end else Span(doc, span.start, end, label=span.label_))
+    return out
+
+
 def consistent_labels(spans: list[Span]) -> dict[str, str]:
     """One sense per article: a surface tagged with several labels by the model takes its majority
     label ('Douai' as GPE twice and PERSON once is a GPE)."""
@@ -58,7 +75,8 @@ def consistent_labels(spans: list[Span]) -> dict[str, str]:
 def entity_mentions(doc: Doc, article_id: str, pset: PatternSet) -> list[Mention]:
     """ORG, PERSON, GPE, LOC, FAC and PRODUCT mentions with kinds and canonical names."""
     kinds = _rule_kinds(pset)
-    spans = [e for e in doc.ents if e.label_ in NAMED_LABELS]
+    stop_words = {w.lower() for role in pset.roles for p in role["phrases"] for w in p.split()}
+    spans = _prefer_longer_names(doc, [e for e in doc.ents if e.label_ in NAMED_LABELS], stop_words)
     majority = consistent_labels([e for e in spans if not e.ent_id_])
     out = []
     for ent in spans:
@@ -94,3 +112,28 @@ def main_entity(mentions: list[Mention], kind: str) -> str:
     if not counts:
         return ""
     return sorted(counts, key=lambda c: (-counts[c], first[c], c))[0]
+
+
+def link_within_article(mentions: list[Mention], text: str) -> list[Mention]:
+    """Acronyms defined in the article ('Toyota Motor Manufacturing France (TMMF)') and short forms
+    of a person named in full ('Mr Leroy' after 'Didier Leroy') take the full entity's name."""
+    from dataclasses import replace
+
+    acronyms: dict[str, Mention] = {}
+    for m in mentions:
+        after = re.match(r"\s*\(([A-Z][A-Za-z0-9&]{1,9})\)", text[m.end:m.end + 14])
+        if after and m.label in ("ORG", "FAC", "PRODUCT") and initials_match(after.group(1), m.text):
+            acronyms[after.group(1)] = m
+    people = [m for m in mentions if m.label == "PERSON"]
+    out = []
+    for m in mentions:
+        if m.text in acronyms and acronyms[m.text] is not m and not m.pattern_id.count(".") > 1:
+            full = acronyms[m.text]
+            m = replace(m, canonical=full.canonical, kind=full.kind, label=full.label)
+        elif m.label == "PERSON":
+            key = name_key(m.canonical, "person")
+            longer = [p for p in people if person_variant(key, name_key(p.canonical, "person"))]
+            if longer:
+                m = replace(m, canonical=sorted(longer, key=lambda p: (p.start, p.canonical))[0].canonical)
+        out.append(m)
+    return out
