@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     ev = sub.add_parser("evaluate", help="score a facts CSV against a gold CSV")
     ev.add_argument("predicted")
-    ev.add_argument("gold")
+    ev.add_argument("gold", help="a gold CSV, or a folder of gold CSVs scored together")
     ev.add_argument("--show", action="store_true", help="list misses, extras and duplicates")
     ev.add_argument("--min-f1", type=float)
     ev.add_argument("--min-recall", type=float)

@@ -131,5 +131,13 @@ def read_csv(path: Path | str, required: tuple[str, ...] = ()) -> list[dict[str,
     return rows
 
 
+def read_gold(path: Path | str) -> list[dict[str, str]]:
+    """A gold CSV, or a folder of them (every *.csv inside, in name order, read as one)."""
+    path = Path(path)
+    if path.is_dir():
+        return [row for f in sorted(path.glob("*.csv")) for row in read_csv(f, REQUIRED)]
+    return read_csv(path, REQUIRED)
+
+
 def score_files(predicted: Path | str, gold: Path | str) -> Score:
-    return score_rows(read_csv(predicted, REQUIRED), read_csv(gold, REQUIRED))
+    return score_rows(read_csv(predicted, REQUIRED), read_gold(gold))

@@ -81,12 +81,40 @@ def _trigger_positions(sent: Sentence, phrases: list[str], *, inherited: bool = 
 
 
 def _rule_fires(sent: Sentence, rule: dict[str, Any]) -> list[int]:
+    """Trigger positions of a rule in a sentence (no value in view): blockers anywhere veto it."""
     if rule.get("unless") and _trigger_positions(sent, rule["unless"], inherited=False):
         return []
     if "triggers_all" in rule:
         groups = [_trigger_positions(sent, group) for group in rule["triggers_all"]]
         return [p for g in groups for p in g] if all(groups) else []
     return _trigger_positions(sent, rule.get("triggers", []))
+
+
+def rule_distance(sent: Sentence, rule: dict[str, Any], vpos: int, clause: set[int]) -> int | None:
+    """How far the rule's evidence is from the value at token vpos, counting only triggers in the
+    value's clause (or inherited from a list header); None when the rule does not apply. `unless`
+    words in the clause veto the rule; `unless_nearer` words veto it only when closer to the value
+    than every trigger ("invested €1.5bn, including a €650m grant": 'grant' blocks investment for
+    the €650m only)."""
+    def near(phrases: list[str], inherited: bool = True) -> int | None:
+        found = [abs(p - vpos) for p in _trigger_positions(sent, phrases, inherited=inherited) if p < 0 or p in clause]
+        return min(found) if found else None
+
+    if "triggers_all" in rule:
+        dists = [near(group) for group in rule["triggers_all"]]
+        if any(d is None for d in dists):
+            return None
+        distance = max(d for d in dists if d is not None)
+    else:
+        distance = near(rule.get("triggers", []))
+        if distance is None:
+            return None
+    if rule.get("unless") and near(rule["unless"], inherited=False) is not None:
+        return None
+    nearer = near(rule["unless_nearer"], inherited=False) if rule.get("unless_nearer") else None
+    if nearer is not None and nearer <= distance:
+        return None
+    return distance
 
 
 class ArticleContext:
@@ -162,19 +190,78 @@ class ArticleContext:
             sent.resolved_products = products  # type: ignore[attr-defined]
         return products
 
+    def clause_of(self, sent: Sentence, value: Mention) -> set[int]:
+        """Sentence token positions of the clause that governs a value: the subtree of its verb,
+        without coordinated clauses ("... began in Q4 2023 and mass production will start in 2026")."""
+        toks = [t for t in sent.span if not t.is_space]
+        index = {t.i: n for n, t in enumerate(toks)}
+        span = self.doc.char_span(value.start, value.end, alignment_mode="expand")
+        token = span.root if span is not None and len(span) else None
+        while token is not None and token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+            token = token.head
+        if token is None or token.pos_ not in ("VERB", "AUX"):
+            return set(range(len(toks)))
+        while token.dep_ == "xcomp" and token.head.i != token.i:  # "will begin producing X in 2026"
+            token = token.head
+        excluded = {t.i for c in token.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
+        return {index[t.i] for t in token.subtree if t.i in index and t.i not in excluded}
+
+    def _syntactic_subject(self, value: Mention) -> set[int]:
+        """Token ids of the grammatical subject of the verb governing the value (with its compounds)."""
+        span = self.doc.char_span(value.start, value.end, alignment_mode="expand")
+        token = span.root if span is not None and len(span) else None
+        while token is not None and token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+            token = token.head
+        ids: set[int] = set()
+        hops = 0
+        while token is not None and hops < 4:
+            subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects:
+                return {t.i for c in subjects for t in c.subtree}
+            if token.dep_ in ("xcomp", "advcl", "conj", "ccomp") and token.head.i != token.i:
+                token, hops = token.head, hops + 1
+                continue
+            break
+        return ids
+
+    def _in_role_phrase(self, m: Mention) -> bool:
+        """'Chairman of BYD', 'CEO of Verkor': the organisation names whose person speaks, not the subject."""
+        before = self.doc.text[max(0, m.start - 40):m.start].lower()
+        return bool(re.search(r"\b(?:ceo|chief executive(?: officer)?|chairman|chair|president|director|head|"
+                              r"chief financial officer|cfo|spokesperson|spokesman|spokeswoman)s?\s+(?:of|at)\s+(?:the\s+)?$", before))
+
     def resolve_subject(self, sent: Sentence, kinds: list[str], value: Mention) -> str:
-        """Nearest sensible subject of one of the kinds, else the article's main entity."""
+        """The sensible subject of a value: a named entity of the first kind in the sentence (the
+        grammatical subject first, then the nearest), a generic reference ("the plant", "It"), a named
+        organisation that is the clause's subject, the article's main plant, another named
+        organisation, the article's main organisation."""
+        subject_ids = self._syntactic_subject(value)
+
+        def named(wanted: tuple[str, ...]) -> list[Mention]:
+            found = [m for m in sent.entities if m.kind in wanted and not (m.start >= value.start and m.end <= value.end)
+                     and not self._in_role_phrase(m)]
+            return sorted(found, key=lambda m: (not self._overlaps(m, subject_ids), abs(m.start - value.start), m.start))
+
         for kind in kinds:
             wanted = ORG_KINDS if kind == "org" else (kind,)
-            explicit = [m for m in sent.entities if m.kind in wanted and not (m.start >= value.start and m.end <= value.end)]
-            if explicit:
-                return min(explicit, key=lambda m: (abs(m.start - value.start), m.start)).canonical
+            explicit = named(wanted)
+            if explicit and (kind != "org" or self._overlaps(explicit[0], subject_ids) or not self.main.get("plant")
+                             or "plant" not in kinds):
+                return explicit[0].canonical
             if self.generic_ref(sent, kind) and self.main.get(kind):
                 return self.main[kind]
         for kind in kinds:
             if kind in ("plant", "org") and self.main.get(kind):
+                if kind == "org":
+                    explicit = named(ORG_KINDS)
+                    if explicit:
+                        return explicit[0].canonical
                 return self.main[kind]
         return ""
+
+    def _overlaps(self, m: Mention, token_ids: set[int]) -> bool:
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        return span is not None and any(t.i in token_ids for t in span)
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:
@@ -203,7 +290,7 @@ def _modality(ctx: ArticleContext, sent: Sentence, value: Mention) -> str:
                 return "actual"
         elif token.lemma_.lower() in ("target", "goal", "plan", "ambition", "objective"):
             return "planned"
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token, hops = token.head, hops + 1
     words = set(sent.words) | set(sent.lemmas)
@@ -260,17 +347,17 @@ def _value_facts(ctx: ArticleContext, rules: list[dict[str, Any]]) -> list[Fact]
             if not value.value or _in_dateline(ctx, value):
                 continue
             candidates = []
+            vpos = ctx.token_pos(sent, value.start)
+            clause = ctx.clause_of(sent, value)
             for rule in rules:
                 if rule.get("value_label") != value.label:
                     continue
                 units = rule.get("units")
                 if units is not None and value.unit not in units:
                     continue
-                positions = _rule_fires(sent, rule)
-                if not positions:
-                    continue
-                vpos = ctx.token_pos(sent, value.start)
-                candidates.append((min(abs(p - vpos) for p in positions), rule["_line"], rule))
+                distance = rule_distance(sent, rule, vpos, clause)
+                if distance is not None:
+                    candidates.append((distance, rule["_line"], rule))
             for _, _, rule in sorted(candidates, key=lambda c: (c[0], c[1])):
                 found = _apply_value_rule(ctx, sent, rule, value, text)
                 if found:  # the closest rule that can use the value wins

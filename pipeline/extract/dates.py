@@ -56,7 +56,7 @@ def clause_tense(doc: Doc | None, start_char: int) -> str:
                 return "past"
             if token.tag_ == "VBN" and any(c.lower_ in ("has", "have", "had") for c in token.children):
                 return "past"
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token, seen = token.head, seen + 1
     sent_words = {t.lower_ for t in doc[span[0].i:span[0].i + 1].sent}
