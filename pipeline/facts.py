@@ -201,8 +201,13 @@ class ArticleContext:
             token = token.head
         if token is None or token.pos_ not in ("VERB", "AUX"):
             return set(range(len(toks)))
-        while token.dep_ == "xcomp" and token.head.i != token.i:  # "will begin producing X in 2026"
+        # a verb with no subject of its own belongs to the clause above it: "will begin producing X
+        # in 2026", "Starting in late 2025, the factory will...", "launches scheduled for late 2025"
+        while (token.dep_ in ("xcomp", "advcl", "acl") and token.head.i != token.i
+               and not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)):
             token = token.head
+            while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+                token = token.head
         excluded = {t.i for c in token.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
         return {index[t.i] for t in token.subtree if t.i in index and t.i not in excluded}
 
