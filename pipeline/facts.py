@@ -221,8 +221,8 @@ class ArticleContext:
         hops = 0
         while token is not None and hops < 4:
             subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if subjects:
-                return {t.i for c in subjects for t in c.subtree}
+            if subjects:  # the head noun and its name parts, not its appositions ("X, a subsidiary of Y")
+                return {t.i for c in subjects for t in (c, *c.children) if t is c or t.dep_ in ("compound", "flat", "poss")}
             if token.dep_ in ("xcomp", "advcl", "conj", "ccomp") and token.head.i != token.i:
                 token, hops = token.head, hops + 1
                 continue
@@ -358,7 +358,8 @@ def _value_facts(ctx: ArticleContext, rules: list[dict[str, Any]]) -> list[Fact]
                 if rule.get("value_label") != value.label:
                     continue
                 units = rule.get("units")
-                if units is not None and value.unit not in units:
+                if units is not None and value.unit not in units and not (
+                        "@product_nouns" in units and value.unit in ctx.pset.lexicon["product_nouns"]):
                     continue
                 distance = rule_distance(sent, rule, vpos, clause)
                 if distance is not None:
@@ -395,27 +396,33 @@ def _apply_value_rule(ctx: ArticleContext, sent: Sentence, rule: dict[str, Any],
     if rule.get("requires_period") and not (period or rate):
         return []
     if not unit and value.label == "QUANTITY":
-        siblings = [v.unit for v in figures if v.unit and v.unit in rule.get("units", [])]
+        allowed = set(rule.get("units", [])) | (set(ctx.pset.lexicon["product_nouns"]) if "@product_nouns" in rule.get("units", []) else set())
+        siblings = [v.unit for v in figures if v.unit and v.unit in allowed]
         unit = siblings[0] if siblings else ""
         if not unit:  # what the article counts, else plain 'unit'
-            unit = next((u for u in (ctx.product_noun, "unit") if u and u in rule.get("units", [])), "")
+            unit = next((u for u in (ctx.product_noun, "unit") if u and u in allowed), "")
         if not unit:
             return []
+    attribute = rule["attribute"]
     if rate:
         unit = f"{unit}/{rate}"
+        if rule.get("rate_attribute", {}).get(rate):
+            attribute = rule["rate_attribute"][rate]  # "will produce 30,000 vehicles a year": a capacity
     subject = ctx.resolve_subject(sent, kinds, value)
     if not subject:
         return []
-    return [_fact(analysis, sent, rule, subject, value.value, mention=value, unit=unit, period=period,
-                  modifier=modifier, modality=_modality(ctx, sent, value))]
+    return [_fact(analysis, sent, dict(rule, attribute=attribute), subject, value.value, mention=value, unit=unit,
+                  period=period, modifier=modifier, modality=_modality(ctx, sent, value))]
 
 
 def _relation_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
     facts = []
     for sent in ctx.sentences:
-        if not _rule_fires(sent, rule):
+        named_object = any(m.kind == rule["object_kind"] for m in sent.entities)
+        if not _rule_fires(sent, rule) and not (named_object and _rule_fires(sent, {k: v for k, v in rule.items() if k != "unless"})):
             continue
-        products = [p for p in ctx.subject_products(sent) if p.kind == "product"]
+        products = [p for p in ctx.subject_products(sent) if p.kind == "product"
+                    and not re.match(r"(?:['’]s)?\s+(?:successor|replacement|follow-up|predecessor)\b", ctx.doc.text[p.end:p.end + 16])]
         if not products:
             continue
         kind = rule["object_kind"]

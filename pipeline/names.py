@@ -6,7 +6,7 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-LEGAL_SUFFIXES = {"sa", "s a", "ag", "inc", "ltd", "plc", "se", "nv", "n v", "gmbh", "llc", "corp", "co", "sas",
+LEGAL_SUFFIXES = {"holdings", "holding", "sa", "s a", "ag", "inc", "ltd", "plc", "se", "nv", "n v", "gmbh", "llc", "corp", "co", "sas",
                   "s a s", "spa", "s p a", "ab", "oyj", "asa", "bv", "kk", "limited", "incorporated", "corporation"}
 HONORIFICS = {"mr", "mrs", "ms", "dr", "prof", "sir", "dame", "mme", "m"}
 KIND_GROUP = {"company": "org", "brand": "org", "org": "org", "body": "org", "plant": "plant", "product": "product",

@@ -18,6 +18,9 @@ from pipeline.types import Mention
 NAMED_LABELS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "PRODUCT"}
 MODEL_KIND = {"ORG": "org", "PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "PRODUCT": "product"}
 PLANT_WORDS = r"(?:plant|factory|facility|gigafactory|works|mill|fab|site|refinery|foundry|smelter)"
+PRODUCTION_KINDS = {"battery", "assembly", "engine", "paint", "cell", "vehicle", "car", "chip", "steel", "pharmaceutical",
+                    "vaccine", "semiconductor", "components", "stamping", "press", "ev", "aluminium", "aluminum", "tyre",
+                    "tire", "glass", "cement", "chemical", "production", "manufacturing", "final"}
 
 
 def clean_surface(text: str) -> str:
@@ -35,9 +38,19 @@ def canonical_for(text: str, label: str, pset: PatternSet, kind_hint: str = "") 
     kind = kind_hint or MODEL_KIND.get(label, "org")
     if kind == "platform":
         surface = re.sub(r"\s+(?:platforms?|architectures?)$", "", surface, flags=re.I)
-    if label == "FAC" and re.search(rf"\b{PLANT_WORDS}$", surface, re.I):
+    placed = re.match(rf"^(?:(?:new|first|second|european|american|own)\s+)*(.*?)\s*\b(?:{PLANT_WORDS}|plants|factories|facilities|sites)\s+in\s+(.+)$", surface, re.I)
+    if label == "FAC" and placed:  # "vaccine plant in Vitry-sur-Seine" -> "Vitry-sur-Seine vaccine plant"
+        kind = "plant"
+        surface = " ".join(x for x in (placed.group(2), placed.group(1).lower(), "plant") if x)
+    elif label == "FAC" and re.search(rf"\b{PLANT_WORDS}$", surface, re.I):
         kind = "plant"
         surface = re.sub(rf"\s+{PLANT_WORDS}$", " plant", surface, flags=re.I)
+        words = surface.split()
+        for n in range(len(words) - 2, 0, -1):  # "Renault Flins plant" -> "Flins plant"
+            owner = pset.alias_index.get(normalize_name(" ".join(words[:n])))
+            if owner is not None and owner.kind in ("company", "brand"):
+                surface = " ".join(words[n:])
+                break
     return surface, kind, ""
 
 
@@ -59,6 +72,13 @@ def _prefer_longer_names(doc: Doc, spans: list[Span], stop_words: set[str]) -> l
             while (end < len(doc) and end not in starts and doc[end].is_title and doc[end].pos_ == "PROPN"
                    and doc[end].lower_ not in stop_words and not doc[end].is_sent_start):
                 end += 1
+        if span.ent_id_ == "fac.plant-in-place" and span.start > 0 and doc[span.start - 1].pos_ == "PROPN":
+            start = span.start - 1  # "its Holland battery plant in Michigan" is the Holland plant
+            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title:
+                start -= 1
+            plant_word = next(t.i for t in span if t.lower_ == "in")
+            out.append(Span(doc, start, plant_word, label="FAC"))
+            continue
         out.append(span if end == span.end else Span(doc, span.start, end, label=span.label_))
     return out
 
@@ -124,7 +144,9 @@ def link_within_article(mentions: list[Mention], text: str) -> list[Mention]:
         after = re.match(r"\s*\(([A-Z][A-Za-z0-9&]{1,9})\)", text[m.end:m.end + 14])
         if after and m.label in ("ORG", "FAC", "PRODUCT") and initials_match(after.group(1), m.text):
             acronyms[after.group(1)] = m
+    mentions = sorted(mentions + _bare_plant_names(mentions, text), key=lambda m: (m.start, m.end))
     people = [m for m in mentions if m.label == "PERSON"]
+    plants = _plant_names(mentions)
     out = []
     for m in mentions:
         if m.text in acronyms and acronyms[m.text] is not m and not m.pattern_id.count(".") > 1:
@@ -135,5 +157,38 @@ def link_within_article(mentions: list[Mention], text: str) -> list[Mention]:
             longer = [p for p in people if person_variant(key, name_key(p.canonical, "person"))]
             if longer:
                 m = replace(m, canonical=sorted(longer, key=lambda p: (p.start, p.canonical))[0].canonical)
+        if m.kind == "plant" and m.canonical in plants:
+            m = replace(m, canonical=plants[m.canonical])
         out.append(m)
+    return out
+
+
+def _bare_plant_names(mentions: list[Mention], text: str) -> list[Mention]:
+    """A plant whose own name holds a plant word ('the Factory Zero plant') is the same plant when
+    named bare later ('Factory Zero builds...')."""
+    from dataclasses import replace
+
+    covered = [(m.start, m.end) for m in mentions]
+    added = []
+    for m in mentions:
+        base = re.sub(r"\s+plant$", "", m.canonical)
+        if m.kind != "plant" or base == m.canonical or not re.search(rf"\b{PLANT_WORDS}\b|\bgiga", base, re.I):
+            continue
+        for hit in re.finditer(rf"(?<!\w){re.escape(base)}(?!\w)", text):
+            if not any(s < hit.end() and hit.start() < e for s, e in covered):
+                added.append(replace(m, text=hit.group(0), start=hit.start(), end=hit.end(), pattern_id="fac.named-plant"))
+                covered.append(hit.span())
+    return added
+
+
+def _plant_names(mentions: list[Mention]) -> dict[str, str]:
+    """Within one article, 'the West Virginia mill' and 'a steel mill in West Virginia' are one plant:
+    names equal but for a kind of production take the fullest one."""
+    names = sorted({m.canonical for m in mentions if m.kind == "plant" and not m.pattern_id.startswith("plant.")})
+    bare = lambda n: " ".join(w for w in n.split() if w.lower() not in PRODUCTION_KINDS)  # noqa: E731
+    out = {}
+    for name in names:
+        fuller = [o for o in names if o != name and bare(o) == bare(name) and len(o) > len(name)]
+        if fuller:
+            out[name] = max(fuller, key=lambda o: (len(o), o))
     return out

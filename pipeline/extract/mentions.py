@@ -1,14 +1,15 @@
 """All mentions of one article: entities (with role-based corrections) and normalized values."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
 
 from pipeline.extract.dates import clause_tense, normalize_date
 from pipeline.extract.entities import entity_mentions, link_within_article
 from pipeline.extract.money import normalize_money
-from pipeline.extract.quantities import (counted_noun, dominant_product_noun, normalize_percent,
+from pipeline.extract.quantities import (NOT_COUNTED, counted_noun, dominant_product_noun, normalize_percent,
                                          normalize_quantity, noun_unit, rate_after)
 from pipeline.extract.roles import RoleAssertion, role_assertions
 from pipeline.extract.values import find_value_matches, is_phone_like
@@ -42,6 +43,19 @@ def _merge_persons(entities: list[Mention], roles: list[RoleAssertion]) -> list[
     return sorted(kept, key=lambda m: (m.start, m.end))
 
 
+def nlp_singular(doc: Doc, char: int, lexicon: dict) -> str:
+    """The counted noun of a key-figure label that starts at char ('Employees' -> 'employee');
+    '' for labels that are not counted nouns ('Production 2022', 'Investment')."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return ""
+    token = span[0]
+    plural = token.tag_ in ("NNS", "NNPS") or (token.pos_ in ("NOUN", "PROPN") and token.lower_.endswith("s"))
+    if not plural or token.lemma_.lower() in NOT_COUNTED:
+        return ""
+    return noun_unit(token, lexicon)
+
+
 def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[Mention]) -> tuple[list[Mention], dict[int, str]]:
     lex = pset.lexicon
     text = article.text
@@ -71,6 +85,12 @@ def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[
             if is_phone_like(text, start, end):
                 continue
             fields = normalize_quantity(g, lex)
+            window = max(0, start - 60)
+            label = re.search(r"(?:^|\n)[\s*•-]*([A-Za-z][\w -]{1,40}?)\s*:\s*$", text[window:start])
+            if not fields["unit"] and label:  # "Employees: 2,600" in a list of key figures
+                head = nlp_singular(doc, window + label.start(1), lex)
+                if head:
+                    fields["unit"] = head
             if not fields["unit"]:
                 noun, noun_end = counted_noun(doc, end)
                 if noun is None and match.noun == "required":
@@ -95,6 +115,9 @@ def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
     entities = entity_mentions(doc, article.id, pset)
     roles = role_assertions(doc, entities, pset.roles, article.id)
     entities = _merge_persons(entities, roles)
+    role_orgs = {r.org for r in roles}
+    entities = [replace(e, label="ORG", kind="org") if e.label == "PERSON" and e.canonical in role_orgs
+                and e.pattern_id.startswith("model.") else e for e in entities]
     values, rates = value_mentions(doc, article, pset, entities)
     entities = [e for e in entities if not (e.pattern_id.startswith("model.")
                                             and any(v.start <= e.start and e.end <= v.end for v in values))]

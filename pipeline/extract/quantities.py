@@ -41,10 +41,12 @@ def counted_noun(doc: Doc, end_char: int) -> tuple[Token | None, int]:
         return None, end_char
     steps = 0
     while token is not None and steps < 4:
+        if "\n" in doc.text[end_char:token.idx]:
+            return None, end_char  # a counted noun never sits on the next line
         nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
         if token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.tag_ == "NNPS"):
-            if (nxt is not None and nxt.tag_ == "HYPH" and not token.whitespace_ and not nxt.whitespace_
-                    and nxt.i + 1 < len(doc) and doc[nxt.i + 1].pos_ in ("NOUN", "ADP", "PART", "ADV")):
+            if (nxt is not None and nxt.text == "-" and not token.whitespace_ and not nxt.whitespace_
+                    and nxt.i + 1 < len(doc) and doc[nxt.i + 1].is_alpha):
                 token, steps = doc[nxt.i + 1], steps + 1  # hyphenated compound: 'start-ups'
                 continue
             if nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ in ("NNS", "NN") and token.tag_ != "NNS":
@@ -65,7 +67,7 @@ def noun_unit(token: Token, lexicon: dict[str, Any]) -> str:
     """The counted noun, singular: 'models' -> 'model', 'start-ups' -> 'start-up', 'cars' -> 'vehicle'."""
     lemma = token.lemma_.lower() if token.text.lower() not in ("people",) else "people"
     doc = token.doc
-    if token.i >= 2 and doc[token.i - 1].tag_ == "HYPH" and not doc[token.i - 1].whitespace_ \
+    if token.i >= 2 and doc[token.i - 1].text == "-" and not doc[token.i - 1].whitespace_ \
             and not doc[token.i - 2].whitespace_:
         lemma = f"{doc[token.i - 2].lower_}-{lemma}"
     return lookup(lexicon["noun_unit_aliases"], lemma) or lemma

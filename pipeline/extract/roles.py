@@ -15,8 +15,9 @@ from spacy.tokens import Doc, Span
 from pipeline.types import Mention
 
 PARTICLES = {"de", "del", "della", "da", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "al", "dos", "das", "ten", "ter"}
-FILLERS = {"as", "newly", "appointed", "new", "the", "its", "their", "our", "recently", "named", "group", "interim", "global"}
-STOP_BEFORE = {"former", "ex", "ex-", "outgoing", "late", "previous"}
+FILLERS = {"as", "newly", "appointed", "new", "the", "its", "their", "our", "recently", "named", "group", "interim", "global",
+           "executive"}
+STOP_BEFORE = {"former", "ex", "ex-", "outgoing", "late", "previous", "deputy", "vice"}
 ORG_KINDS = {"company", "brand", "org", "body", "plant"}
 
 
@@ -136,8 +137,8 @@ def _orgs_at(doc: Doc, i: int, sent: Span, index: _EntityIndex) -> tuple[list[st
             i += 1
             continue
         hit = index.by_start.get(i)
-        if not hit or hit[1].kind not in ORG_KINDS:
-            break
+        if not hit or (hit[1].kind not in ORG_KINDS and not (not orgs and hit[1].pattern_id.startswith("model."))):
+            break  # right after "CEO of", a name the model called a PERSON or place is the organisation
         orgs.append(hit[1].canonical)
         i = hit[0]
         nxt = index.by_start.get(i + 1, (0, None))[1] if i + 1 < sent.end else None
@@ -154,14 +155,9 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
     """Every (person, organisation, role) the role rules find, in document order."""
     matcher, by_id = build_role_matcher(doc, roles)
     index = _EntityIndex(doc, entities)
-    matches = sorted(((s, e, doc.vocab.strings[mid]) for mid, s, e in matcher(doc)), key=lambda m: (m[0], -(m[1] - m[0])))
     out: list[RoleAssertion] = []
-    last_end = -1
-    for s, e, rid in matches:
-        if s < last_end:
-            continue
-        last_end = e
-        role = by_id[rid]
+    for s, e, rids in _role_chains(doc, matcher):
+        role = {"needs_org_after": all(by_id[r].get("needs_org_after") for r in rids)}
         sent = doc[s].sent
         if any(doc[j].lower_ in STOP_BEFORE for j in range(max(sent.start, s - 2), s)):
             continue
@@ -188,10 +184,10 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         persons: list[Mention] = []
         if k > sent.start and doc[k - 1].text == ",":
             hit = index.by_end.get(k - 1)
-            if hit and hit[1].label == "PERSON":
+            run = _name_run_before(doc, k - 1, sent)
+            if hit and hit[1].label == "PERSON" and not (run and run[0] < hit[0]):
                 persons = [hit[1]]
-            else:
-                run = _name_run_before(doc, k - 1, sent)
+            else:  # the model missed the name, or caught only part of it ('Hiernaux' of 'Sébastien Hiernaux')
                 person = _person(doc, run, index, article_id) if run else None
                 persons = [person] if person else []
         if not persons:
@@ -209,9 +205,30 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
             pairs = [(p, orgs[0]) for p in persons]
         else:
             pairs = [(persons[0], orgs[0])]
-        for person, org in pairs:
-            out.append(RoleAssertion(person, org, role["attribute"], rid, (sent.start_char, sent.end_char)))
+        for rid in rids:
+            if by_id[rid].get("needs_org_after") and not orgs_after:
+                continue
+            for person, org in pairs:
+                out.append(RoleAssertion(person, org, by_id[rid]["attribute"], rid, (sent.start_char, sent.end_char)))
     return out
+
+
+def _role_chains(doc: Doc, matcher: PhraseMatcher) -> list[tuple[int, int, list[str]]]:
+    """Role phrases, longest first where they overlap, joined into chains when coordinated:
+    'President and CEO of Kia' is one slot with two roles."""
+    found = sorted(((s, e, doc.vocab.strings[mid]) for mid, s, e in matcher(doc)), key=lambda m: (m[0], -(m[1] - m[0])))
+    chains: list[tuple[int, int, list[str]]] = []
+    last_end = -1
+    for s, e, rid in found:
+        if s < last_end:
+            continue
+        last_end = e
+        if chains and doc[chains[-1][1]:s].text.strip() in ("and", "&", ",", "and the") and s - chains[-1][1] <= 2:
+            start, _, rids = chains[-1]
+            chains[-1] = (start, e, rids + [rid])
+        else:
+            chains.append((s, e, [rid]))
+    return chains
 
 
 def _nearest_org_before(index: _EntityIndex, person: Mention, sent: Span, doc: Doc) -> list[str]:
