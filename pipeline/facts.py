@@ -21,6 +21,7 @@ from spacy.tokens import Span
 
 from pipeline.extract.entities import main_entity
 from pipeline.extract.mentions import Analysis
+from pipeline.extract.numbers import format_number, lookup
 from pipeline.extract.quantities import dominant_product_noun
 from pipeline.patterns import PatternSet, normalize_name
 from pipeline.types import Fact, Mention
@@ -510,6 +511,41 @@ def _segment_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
     return facts
 
 
+def _milestone_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
+    """A production milestone stated as an ordinal: 'its 100,000th car', 'the one millionth battery'.
+    Ordinals are never count mentions; this rule reads them from the sentence text."""
+    facts = []
+    lex = ctx.pset.lexicon
+    words = "|".join(sorted((k for k in lex["number_words"] if " " not in k), key=len, reverse=True))
+    pattern = re.compile(rf"\b(?:(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:st|nd|rd|th)|(?:({words})[\s-])?(million|billion|thousand|hundred)th)"
+                         rf"\s+((?:[a-z-]+\s+)?[a-z-]+)", re.I)
+    for sent in ctx.sentences:
+        if not _rule_fires(sent, rule):
+            continue
+        for m in pattern.finditer(sent.span.text):
+            if m.group(1):
+                value = float(m.group(1).replace(",", ""))
+            else:
+                scale = {"million": 1e6, "billion": 1e9, "thousand": 1e3, "hundred": 1e2}[m.group(3).lower()]
+                value = (lookup_number(lex, m.group(2)) if m.group(2) else 1) * scale
+            known = set(lex["product_nouns"]) | {"vehicle", "unit"}
+            units = [lookup(lex["noun_unit_aliases"], w) or w for w in m.group(4).lower().split()]
+            unit = next((u for u in units if u in known), "")
+            if not unit:  # 'the 3rd largest factory' is a rank, not a milestone
+                continue
+            start = sent.start + m.start()
+            mention = Mention(ctx.analysis.article.id, "QUANTITY", m.group(0), start, sent.start + m.end())
+            subject = ctx.resolve_subject(sent, rule["subject"], mention)
+            if subject:
+                facts.append(_fact(ctx.analysis, sent, rule, subject, format_number(value), mention=mention, unit=unit,
+                                   modality="actual"))
+    return facts
+
+
+def lookup_number(lex: dict[str, Any], word: str) -> float:
+    return float(lookup(lex["number_words"], word) or 1)
+
+
 def _role_facts(analysis: Analysis) -> list[Fact]:
     art = analysis.article
     out = []
@@ -529,7 +565,7 @@ def extract_facts(analysis: Analysis, pset: PatternSet) -> list[Fact]:
     rules = list(pset.attributes)
     facts = _value_facts(ctx, [r for r in rules if r["strategy"] == "value"])
     handlers = {"relation": _relation_facts, "parent": _parent_facts, "event_date": _event_facts,
-                "segment": _segment_facts}
+                "segment": _segment_facts, "milestone": _milestone_facts}
     for rule in rules:
         if rule["strategy"] in handlers:
             facts.extend(handlers[rule["strategy"]](ctx, rule))

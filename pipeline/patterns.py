@@ -24,7 +24,7 @@ VALUE_LABELS = {"MONEY", "DATE", "QUANTITY", "PERCENT"}
 ENTITY_LABELS = {"ORG", "PERSON", "GPE", "FAC", "PRODUCT", "LOC", "NORP", "EVENT"}
 ENTITY_KINDS = {"company", "brand", "plant", "product", "platform", "body", "person", "place", "org"}
 VALUE_TYPES = {"money", "quantity", "date", "percent", "person", "entity", "text"}
-STRATEGIES = {"value", "relation", "parent", "event_date", "segment"}
+STRATEGIES = {"value", "relation", "parent", "event_date", "segment", "milestone"}
 # A number: digits with thousands separators (comma, space, no-break spaces), a decimal part, or a
 # continental 1.234,5. The atomic group and the start rule (never right after "digit + separator")
 # keep every template linear on hostile input such as "123 123 123 ..." (no backtracking into it).

@@ -165,6 +165,8 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         j = e
         if j < sent.end and doc[j].lower_ in ("of", "at", "for"):
             orgs_after, j = _orgs_at(doc, j + 1, sent, index)
+        elif any(by_id[r].get("org_follows") for r in rids):  # "X, who heads Y"
+            orgs_after, j = _orgs_at(doc, j, sent, index)
         if role.get("needs_org_after") and not orgs_after:
             continue
         k = s
