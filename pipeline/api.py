@@ -1,7 +1,9 @@
 """The functions the CLI, notebooks and runners share: extract, reconcile, write."""
 from __future__ import annotations
 
+import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -13,15 +15,17 @@ from pipeline.entity_resolution import EntityRecord, apply_names, resolve_entiti
 from pipeline.errors import ConfigError
 from pipeline.export import (CONFLICT_COLUMNS, ENTITY_COLUMNS, ERROR_COLUMNS, FACT_COLUMNS, MENTION_COLUMNS,
                              PROVENANCE_COLUMNS, conflict_rows, entity_rows, error_rows, fact_rows, mention_rows,
-                             provenance_rows, render_csv,
-                             to_frame as _to_frame, write_atomic)
+                             provenance_rows, render_csv, to_frame as _to_frame, write_atomic)
 from pipeline.extract.mentions import analyze
 from pipeline.facts import extract_facts
 from pipeline.ingest import read_inputs
 from pipeline.nlp import build_nlp, parse_articles
-from pipeline.patterns import PatternSet
+from pipeline.patterns import PatternSet, load_patterns
 from pipeline.reconcile import provenance, reconcile
+from pipeline.store import Store, article_key, model_version, version_stamp
 from pipeline.types import Article, ArticleError, Fact, Mention, ReconciledFact
+
+BATCH = 32
 
 
 @dataclass
@@ -40,18 +44,21 @@ class RunResult:
     conflicts: list[tuple[ReconciledFact, Fact]] = field(default_factory=list)
     errors: list[ArticleError] = field(default_factory=list)
     entities: list[EntityRecord] = field(default_factory=list)
+    extracted: int = 0
+    from_store: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
-        statuses = {s: sum(1 for r in self.rows if r.status == s) for s in ("single", "agreed", "conflict")}
-        return (f"articles: {len(self.articles)} read, {len({e.path for e in self.errors if e.stage != 'note'})} failed | "
+        statuses = {s: sum(1 for r in self.rows if r.status == s) for s in ("single", "agreed", "conflict", "superseded")}
+        failed = len({e.path for e in self.errors if e.code != "E011"})
+        return (f"articles: {len(self.articles)} ({self.extracted} new, {self.from_store} from the store), {failed} failed | "
                 f"mentions: {len(self.mentions)} | facts: {len(self.facts)} -> {len(self.rows)} rows "
-                f"({statuses['agreed']} agreed, {statuses['single']} single, {statuses['conflict']} conflict) | "
-                f"{self.seconds:.1f}s")
+                f"({statuses['agreed']} agreed, {statuses['single']} single, {statuses['conflict']} conflicts, "
+                f"{statuses['superseded']} superseded) | {self.seconds:.1f}s")
 
 
 def extract_articles(articles: Iterable[Article], nlp: Language, pset: PatternSet, *,
-                     batch_size: int = 32, errors: list[ArticleError] | None = None) -> Iterator[ArticleResult]:
+                     batch_size: int = BATCH, errors: list[ArticleError] | None = None) -> Iterator[ArticleResult]:
     """Mentions and facts of each article; an article that fails is reported, the others go on."""
     for doc, article in parse_articles(nlp, articles, batch_size=batch_size):
         try:
@@ -65,22 +72,88 @@ def extract_articles(articles: Iterable[Article], nlp: Language, pset: PatternSe
         yield ArticleResult(article, analysis.mentions, facts)
 
 
+_WORKER: dict[str, object] = {}
+
+
+def _worker_init(settings: Settings) -> None:
+    """Runs once per worker process: the Language is built once, not once per task."""
+    _WORKER["nlp"], _WORKER["pset"] = build_nlp(settings)
+
+
+def _worker_extract(articles: list[Article]) -> tuple[list[ArticleResult], list[ArticleError]]:
+    errors: list[ArticleError] = []
+    results = list(extract_articles(articles, _WORKER["nlp"], _WORKER["pset"], errors=errors))  # type: ignore[arg-type]
+    return results, errors
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _extract_all(todo: list[Article], settings: Settings, nlp: Language | None, pset: PatternSet,
+                 errors: list[ArticleError]) -> Iterator[list[ArticleResult]]:
+    """Extraction results batch by batch, in one process or in `settings.workers` processes."""
+    if settings.workers > 1 and len(todo) > BATCH:
+        with ProcessPoolExecutor(settings.workers, initializer=_worker_init, initargs=(settings,)) as pool:
+            for results, errs in pool.map(_worker_extract, _batches(todo, BATCH)):
+                errors.extend(errs)
+                yield results
+        return
+    if nlp is None:
+        nlp, pset = build_nlp(settings, pset)
+    nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
+    for batch in _batches(todo, BATCH):
+        yield list(extract_articles(batch, nlp, pset, batch_size=settings.batch_size, errors=errors))
+
+
+def _progress(total: int, quiet: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="article", disable=quiet or total < 2 or not sys.stderr.isatty(), leave=False)
+
+
 def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bool = True,
-        nlp: Language | None = None, pset: PatternSet | None = None) -> RunResult:
-    """Read, extract, reconcile and (by default) write every output CSV."""
+        nlp: Language | None = None, pset: PatternSet | None = None, full: bool = False,
+        quiet: bool = True) -> RunResult:
+    """Read, extract what is new (the rest comes from the store), reconcile everything, and (by
+    default) write every output CSV."""
     settings = settings or Settings()
     started = time.perf_counter()
-    if nlp is None or pset is None:
-        nlp, pset = build_nlp(settings, pset)
+    pset = pset or load_patterns(settings.patterns_dir)
     articles, errors = read_inputs(inputs, published=settings.published, max_chars=settings.max_chars)
-    nlp.max_length = max(nlp.max_length, settings.max_chars + 1)
     if not articles and not errors:
         raise ConfigError("E041", inputs=", ".join(map(str, inputs)))
     result = RunResult(errors=errors)
-    for item in extract_articles(articles, nlp, pset, batch_size=settings.batch_size, errors=errors):
-        result.articles.append(item.article)
-        result.mentions.extend(item.mentions)
-        result.facts.extend(item.facts)
+    keys = [article_key(a) for a in articles]
+    by_key = dict(zip(keys, articles))
+    store = Store(settings.store_path) if settings.store_path else None
+    try:
+        stamp = version_stamp(settings.patterns_dir, settings.model, model_version(settings.model))
+        if store is not None:
+            store.purge_other_stamps(stamp)
+        known = set() if store is None or full else store.known_keys(stamp)
+        todo = [a for k, a in zip(keys, articles) if k not in known]
+        fresh: dict[str, ArticleResult] = {}
+        with _progress(len(todo), quiet) as bar:
+            for results in _extract_all(todo, settings, nlp, pset, errors):
+                if store is not None:
+                    store.put_many(stamp, [(article_key(r.article), r.article, r.mentions, r.facts) for r in results])
+                else:
+                    fresh.update((article_key(r.article), r) for r in results)
+                bar.update(len(results))
+        result.extracted = len(todo)
+        result.from_store = len(articles) - len(todo)
+        stored = store.load(keys, stamp) if store is not None else (
+            (fresh[k].mentions, fresh[k].facts) for k in keys if k in fresh)
+        for mentions, facts in stored:
+            result.mentions.extend(mentions)
+            result.facts.extend(facts)
+    finally:
+        if store is not None:
+            store.db.close()
+    failed = {e.path for e in errors if e.stage == "extract"}
+    result.articles = [a for a in by_key.values() if (a.path or a.id) not in failed]
     mapping, result.entities = resolve_entities(result.mentions, [g.id for g in pset.gazetteer])
     result.facts = apply_names(result.facts, mapping)
     result.rows, result.conflicts = reconcile(result.facts)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.config import load_settings
@@ -23,7 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--published", help="publication date YYYY-MM-DD for articles that state none in a field")
     run.add_argument("--model", help="spaCy model name (default en_core_web_sm, with fallbacks)")
     run.add_argument("--patterns", dest="patterns_dir", help="patterns folder (default: the project's patterns/)")
-    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    run.add_argument("--store", help="SQLite store of extractions (default: store.sqlite beside the facts CSV)")
+    run.add_argument("--no-store", action="store_true", help="extract everything, keep nothing between runs")
+    run.add_argument("--full", action="store_true", help="re-extract every article even if stored")
+    run.add_argument("--workers", type=int, help="extraction processes (default 1)")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar, no summary)")
     ev = sub.add_parser("evaluate", help="score a facts CSV against a gold CSV")
     ev.add_argument("predicted")
     ev.add_argument("gold", help="a gold CSV, or a folder of gold CSVs scored together")
@@ -47,8 +52,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.api import run
 
     settings = load_settings().with_overrides(out=args.out, mentions=args.mentions, model=args.model,
-                                              patterns_dir=args.patterns_dir, published=_check_date(args.published))
-    result = run([Path(p) for p in args.inputs], settings)
+                                              patterns_dir=args.patterns_dir, published=_check_date(args.published),
+                                              store=args.store, workers=args.workers)
+    if args.no_store:
+        settings = replace(settings, use_store=False)
+    if settings.workers < 1:
+        raise ConfigError("E042", value=settings.workers)
+    result = run([Path(p) for p in args.inputs], settings, full=args.full, quiet=args.quiet)
     for error in sorted(result.errors, key=lambda e: e.path):
         print(f"error: {error.message}", file=sys.stderr)
     if not args.quiet:

