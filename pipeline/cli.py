@@ -29,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--full", action="store_true", help="re-extract every article even if stored")
     run.add_argument("--workers", type=int, help="extraction processes (default 1)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar, no summary)")
+    rep = sub.add_parser("report", help="write a self-contained HTML review page")
+    rep.add_argument("inputs", nargs="+")
+    rep.add_argument("--out", default="data/report.html", help="the HTML file (default data/report.html)")
+    rep.add_argument("--facts", help="where the facts CSV and the store live (default data/facts.csv)")
+    rep.add_argument("--published", help="publication date YYYY-MM-DD for articles that state none")
     ev = sub.add_parser("evaluate", help="score a facts CSV against a gold CSV")
     ev.add_argument("predicted")
     ev.add_argument("gold", help="a gold CSV, or a folder of gold CSVs scored together")
@@ -68,6 +73,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Reuses the stored extractions beside the facts CSV; writes only the HTML page."""
+    from pipeline.api import run
+    from pipeline.export import write_atomic
+    from pipeline.report import render_report
+
+    settings = load_settings().with_overrides(out=args.facts, published=_check_date(args.published))
+    result = run([Path(p) for p in args.inputs], settings, write=False)
+    write_atomic(Path(args.out), render_report(result))
+    print(f"wrote {args.out} ({len(result.rows)} facts, {len(result.articles)} articles)")
+    return 1 if [e for e in result.errors if e.code != "E011"] else 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.evaluate import score_files
 
@@ -82,7 +100,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": cmd_run, "evaluate": cmd_evaluate}[args.command](args)
+        return {"run": cmd_run, "evaluate": cmd_evaluate, "report": cmd_report}[args.command](args)
     except (ConfigError, PatternError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -20,6 +20,9 @@ from pipeline.patterns import PatternSet, load_patterns
 from pipeline.types import Article
 
 
+MONTHS = {"may", "march", "june", "july", "august"}
+
+
 @Language.component("press_sentence_breaks")
 def press_sentence_breaks(doc: Doc) -> Doc:
     """Start sentences after line breaks and where a list item runs into the next sentence."""
@@ -30,6 +33,8 @@ def press_sentence_breaks(doc: Doc) -> Doc:
         if "\n" in prev.text or "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
             token.is_sent_start = True
         elif (token.is_title and token.is_stop and len(token.text) > 1 and prev.whitespace_
+              and token.tag_ not in ("NNP", "NNPS") and token.lower_ not in MONTHS
+              and prev.pos_ not in ("ADP", "DET", "CCONJ", "SCONJ", "AUX", "PART", "PRON")
               and (prev.text == ")" or (not prev.is_punct and (prev.is_lower or prev.like_num)))):
             token.is_sent_start = True
     return doc

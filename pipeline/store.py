@@ -111,8 +111,11 @@ def _fact(row: list[object]) -> Fact:
 
 def count(path: Path | str) -> int:
     """How many extractions a store holds (for tests and progress checks)."""
-    with sqlite3.connect(path) as db:
-        return db.execute("SELECT COUNT(*) FROM extractions").fetchone()[0]
+    try:
+        with sqlite3.connect(path) as db:
+            return db.execute("SELECT COUNT(*) FROM extractions").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet, or locked by a writer
+        return 0
 
 
 

@@ -84,3 +84,13 @@ def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
         write_atomic(target, "new content")
     assert target.read_text() == "a\n1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["facts.csv"]
+
+
+def test_sentence_breaks(nlp_pset):
+    nlp, _ = nlp_pset
+    doc = nlp("The plant has built only EVs since May 2023. Alpine: A290 (2024) With this milestone, it grew.\n"
+              "New workshop for batteries The site produces 4 brands.")
+    sents = [s.text.strip() for s in doc.sents]
+    assert "The plant has built only EVs since May 2023." in sents
+    assert any(s.startswith("With this milestone") for s in sents)
+    assert any(s.startswith("The site produces") for s in sents)
