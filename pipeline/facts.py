@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Span
@@ -57,12 +58,19 @@ class Sentence:
         return self.span.text.strip()
 
 
+@lru_cache(maxsize=4096)
+def _phrase_words(phrase: str) -> tuple[str, ...]:
+    return tuple(phrase.lower().replace("-", " - ").replace("%", " %").split())
+
+
 def _contains(seq: list[str], phrase: str) -> int:
     """Index where the phrase's words occur contiguously in seq, or -1."""
-    words = phrase.lower().replace("-", " - ").replace("%", " %").split()
+    words = _phrase_words(phrase)
     n = len(words)
+    if not n or words[0] not in seq:
+        return -1
     for i in range(len(seq) - n + 1):
-        if seq[i:i + n] == words:
+        if seq[i] == words[0] and tuple(seq[i:i + n]) == words:
             return i
     return -1
 
@@ -125,6 +133,7 @@ class ArticleContext:
         self.analysis = analysis
         self.pset = pset
         self.doc = analysis.doc
+        self.text = analysis.article.text  # the same string as doc.text, which spaCy rebuilds on every access
         self.sentences: list[Sentence] = []
         for span in self.doc.sents:
             toks = [t for t in span if not t.is_space]
@@ -232,7 +241,7 @@ class ArticleContext:
 
     def _in_role_phrase(self, m: Mention) -> bool:
         """'Chairman of BYD', 'CEO of Verkor': the organisation names whose person speaks, not the subject."""
-        before = self.doc.text[max(0, m.start - 40):m.start].lower()
+        before = self.text[max(0, m.start - 40):m.start].lower()
         return bool(re.search(r"\b(?:ceo|chief executive(?: officer)?|chairman|chair|president|director|head|"
                               r"chief financial officer|cfo|spokesperson|spokesman|spokeswoman)s?\s+(?:of|at)\s+(?:the\s+)?$", before))
 
@@ -423,7 +432,7 @@ def _relation_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
         if not _rule_fires(sent, rule) and not (named_object and _rule_fires(sent, {k: v for k, v in rule.items() if k != "unless"})):
             continue
         products = [p for p in ctx.subject_products(sent) if p.kind == "product"
-                    and not re.match(r"(?:['’]s)?\s+(?:successor|replacement|follow-up|predecessor)\b", ctx.doc.text[p.end:p.end + 16])]
+                    and not re.match(r"(?:['’]s)?\s+(?:successor|replacement|follow-up|predecessor)\b", ctx.text[p.end:p.end + 16])]
         if not products:
             continue
         kind = rule["object_kind"]
@@ -454,15 +463,15 @@ def _parent_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
             trig_char = toks[pos].idx
             orgs = [m for m in sent.entities if m.kind in ("company", "brand", "org")]
             after = [m for m in orgs if m.start > trig_char and re.fullmatch(r"\s*(?:of|to)\s+(?:the\s+)?",
-                                                                             ctx.doc.text[trig_char + len(toks[pos].text):m.start])]
+                                                                             ctx.text[trig_char + len(toks[pos].text):m.start])]
             before = [m for m in orgs if m.end <= trig_char and trig_char - m.end < 60
-                      and re.match(r"['’]s\b", ctx.doc.text[m.end:m.end + 2])]
+                      and re.match(r"['’]s\b", ctx.text[m.end:m.end + 2])]
             parent = (after or before[-1:] or [None])[0]
             if parent is None:
                 continue
             named = [m for m in sent.entities if m.kind in ("company", "brand", "org", "place") and m.label != "GPE"]
             children = [m for m in named if m.end <= parent.start and re.fullmatch(
-                r"\s*(?:—|–|-|,|\()\s*(?:a|an|the)?\s*(?:[\w-]+\s+){0,5}", ctx.doc.text[m.end:parent.start])]
+                r"\s*(?:—|–|-|,|\()\s*(?:a|an|the)?\s*(?:[\w-]+\s+){0,5}", ctx.text[m.end:parent.start])]
             if not children:
                 children = [m for m in orgs if m.start > trig_char and not after and m.start - trig_char < 20]
             for child in children[-1:]:
@@ -475,7 +484,7 @@ def _event_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
     """A dated, named event: "today's Alliance Operating Board meeting" (name between the possessive
     date and a lowercase event noun), "the Toyota Annual General Meeting held on June 14, 2024"."""
     facts = []
-    text = ctx.doc.text
+    text = ctx.text
     nouns = "|".join(re.escape(t) for t in rule["triggers"])
     name = r"((?:[A-Z][\w&-]*\s+){0,6}[A-Z][\w&-]*)"
     for sent in ctx.sentences:
@@ -497,7 +506,7 @@ def _event_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
 
 def _segment_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
     facts = []
-    text = ctx.doc.text
+    text = ctx.text
     for sent in ctx.sentences:
         for ent in sent.entities:
             if ent.kind not in rule["subject"]:
@@ -559,7 +568,7 @@ def _role_facts(analysis: Analysis) -> list[Fact]:
 
 def extract_facts(analysis: Analysis, pset: PatternSet) -> list[Fact]:
     """All facts of one article, deduplicated (first statement kept), in document order."""
-    if not analysis.doc.text.strip():
+    if not analysis.article.text.strip():
         return []
     ctx = ArticleContext(analysis, pset)
     rules = list(pset.attributes)

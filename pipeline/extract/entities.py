@@ -99,19 +99,20 @@ def entity_mentions(doc: Doc, article_id: str, pset: PatternSet) -> list[Mention
     spans = _prefer_longer_names(doc, [e for e in doc.ents if e.label_ in NAMED_LABELS], stop_words)
     majority = consistent_labels([e for e in spans if not e.ent_id_])
     out = []
+    full_text = doc.text
     for ent in spans:
         label = ent.label_
         if not ent.ent_id_ and clean_surface(ent.text) in majority:
             label = majority[clean_surface(ent.text)]
         start, end = ent.start_char, ent.end_char
-        text = doc.text[start:end]
+        text = full_text[start:end]
         if re.search(r"['’]s$", text):  # "Ampere’s" -> "Ampere"
             end -= 2
-            text = doc.text[start:end]
+            text = full_text[start:end]
         lead = re.match(r"(?:the|The)\s+", text)
         if lead and label != "PERSON":
             start += lead.end()
-            text = doc.text[start:end]
+            text = full_text[start:end]
         if not re.search(r"[^\W\d_]", text) or text in pset.lexicon.get("not_entities", ()):
             continue
         canonical, kind, gid = canonical_for(text, label, pset, kinds.get(ent.ent_id_, ""))

@@ -27,8 +27,16 @@ def base_number(groups: dict[str, str], lexicon: dict[str, Any]) -> float | None
 
 
 def token_at_or_after(doc: Doc, char: int) -> Token | None:
-    for token in doc:
-        if token.idx >= char and not token.is_space:
+    """The first non-space token starting at or after a character offset (binary search)."""
+    lo, hi = 0, len(doc)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if doc[mid].idx < char:
+            lo = mid + 1
+        else:
+            hi = mid
+    for token in doc[lo:]:
+        if not token.is_space:
             return token
     return None
 
@@ -41,7 +49,7 @@ def counted_noun(doc: Doc, end_char: int) -> tuple[Token | None, int]:
         return None, end_char
     steps = 0
     while token is not None and steps < 4:
-        if "\n" in doc.text[end_char:token.idx]:
+        if token.i > 0 and (("\n" in doc[token.i - 1].text and doc[token.i - 1].is_space) or "\n" in token.text):
             return None, end_char  # a counted noun never sits on the next line
         nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
         if token.pos_ == "NOUN" or (token.pos_ == "PROPN" and token.tag_ == "NNPS"):

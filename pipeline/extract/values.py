@@ -29,12 +29,47 @@ class ValueMatch:
         return self.start, self.end
 
 
+WINDOW_BEFORE, WINDOW_AFTER = 60, 90
+
+
+def _anchor_regex(pset: PatternSet) -> re.Pattern[str]:
+    """Every value holds a digit, a month, a number or fraction word, or a relative date word; the
+    templates only need to run around those anchors."""
+    lex = pset.lexicon
+    words = set(lex["months"]) | {w.split()[-1] for w in lex["number_words"]} | {w.split()[-1].split("-")[-1] for w in lex["fractions"]}
+    words |= {"today", "yesterday", "tomorrow", "year", "month", "week", "quarter", "spring", "summer", "autumn", "fall", "winter"}
+    alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(rf"\d|\b(?:{alternation})\b", re.IGNORECASE)
+
+
+_ANCHORS: dict[int, re.Pattern[str]] = {}
+
+
+def windows(text: str, pset: PatternSet) -> list[tuple[int, int]]:
+    """Merged character windows around the anchors, ending on a space so no match is cut."""
+    anchor = _ANCHORS.setdefault(id(pset), _anchor_regex(pset))
+    spans: list[tuple[int, int]] = []
+    for m in anchor.finditer(text):
+        start, end = max(0, m.start() - WINDOW_BEFORE), min(len(text), m.end() + WINDOW_AFTER)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    out = []
+    for start, end in spans:
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        out.append((start, end))
+    return out
+
+
 def find_value_matches(text: str, pset: PatternSet, blocked: list[tuple[int, int]]) -> list[ValueMatch]:
     """Every non-overlapping value match in `text`, in document order."""
     candidates: list[ValueMatch] = []
+    spans = windows(text, pset)
     for pattern in pset.values:
         for regex in pattern.regexes:
-            for m in regex.finditer(text):
+            for m in (m for start, end in spans for m in regex.finditer(text, start, end)):
                 start, end = m.span()
                 while end > start and text[end - 1] in " \u00a0\u202f-":
                     end -= 1
