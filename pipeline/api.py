@@ -46,6 +46,7 @@ class RunResult:
     entities: list[EntityRecord] = field(default_factory=list)
     extracted: int = 0
     from_store: int = 0
+    pipeline_builds: int = 0  # dask engine: most builds of the Language in one worker process
     seconds: float = 0.0
 
     def summary(self) -> str:

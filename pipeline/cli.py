@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-store", action="store_true", help="extract everything, keep nothing between runs")
     run.add_argument("--full", action="store_true", help="re-extract every article even if stored")
     run.add_argument("--workers", type=int, help="extraction processes (default 1)")
+    run.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local (default) or dask (a LocalCluster unless --scheduler is given)")
+    run.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://host:8786")
+    run.add_argument("--parquet-dir", help="dask engine: shared folder for the facts' Parquet partitions")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar, no summary)")
     rep = sub.add_parser("report", help="write a self-contained HTML review page")
     rep.add_argument("inputs", nargs="+")
@@ -63,7 +67,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         settings = replace(settings, use_store=False)
     if settings.workers < 1:
         raise ConfigError("E042", value=settings.workers)
-    result = run([Path(p) for p in args.inputs], settings, full=args.full, quiet=args.quiet)
+    if args.engine == "dask":
+        from pipeline.api import write_outputs
+        from pipeline.distributed import run_dask
+
+        result = run_dask([Path(p) for p in args.inputs], settings, scheduler=args.scheduler,
+                          workers=max(2, settings.workers), parquet_dir=args.parquet_dir)
+        write_outputs(result, settings)
+    else:
+        result = run([Path(p) for p in args.inputs], settings, full=args.full, quiet=args.quiet)
     for error in sorted(result.errors, key=lambda e: e.path):
         print(f"error: {error.message}", file=sys.stderr)
     if not args.quiet:

@@ -26,6 +26,7 @@ class Messages:
     E040 = "--published must be YYYY-MM-DD, got '{value}'"
     E041 = "no input files found under: {inputs}"
     E042 = "--workers must be 1 or more, got {value}"
+    E043 = "--engine dask needs the optional extra: pip install 'press-facts[dask]'"
     E050 = "{path}: cannot read CSV: {reason}"
     E051 = "{path}: CSV lacks columns: {columns}"
 

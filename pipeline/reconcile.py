@@ -223,18 +223,37 @@ def merge_block(facts: list[Fact]) -> tuple[list[ReconciledFact], list[Cluster]]
     return [_row(facts, clusters, "conflict")], clusters
 
 
-def reconcile(facts: Iterable[Fact]) -> tuple[list[ReconciledFact], list[tuple[ReconciledFact, Fact]]]:
-    """Reconciled rows in a fixed order, and (row, fact) pairs for the conflicts report."""
-    blocks: dict[tuple[str, str, str, str], list[Fact]] = defaultdict(list)
+Block = tuple[str, str, str, str]
+
+
+def merge_blocks(facts: Iterable[Fact]) -> list[tuple[Block, list[ReconciledFact], list[tuple[ReconciledFact, Fact]]]]:
+    """Block facts by key and merge each block: (key, rows, conflict pairs), sorted by key. The one
+    merge implementation: the local engine calls it on all facts, the Dask engine on each shuffled
+    partition (a key never spans partitions)."""
+    blocks: dict[Block, list[Fact]] = defaultdict(list)
     for fact in facts:
         blocks[fact_key(fact)].append(fact)
-    rows, conflicts = [], []
+    out = []
     for key in sorted(blocks):
         block_rows, clusters = merge_block(blocks[key])
+        conflicts = [(block_rows[0], f) for c in clusters for f in c.facts] if block_rows[0].status == "conflict" else []
+        out.append((key, block_rows, conflicts))
+    return out
+
+
+def assemble(merged: Iterable[tuple[Block, list[ReconciledFact], list[tuple[ReconciledFact, Fact]]]]
+             ) -> tuple[list[ReconciledFact], list[tuple[ReconciledFact, Fact]]]:
+    """Rows and conflicts in key order, from merged blocks in any order."""
+    rows, conflicts = [], []
+    for _, block_rows, block_conflicts in sorted(merged, key=lambda m: m[0]):
         rows.extend(block_rows)
-        if block_rows[0].status == "conflict":
-            conflicts.extend((block_rows[0], f) for c in clusters for f in c.facts)
+        conflicts.extend(block_conflicts)
     return rows, conflicts
+
+
+def reconcile(facts: Iterable[Fact]) -> tuple[list[ReconciledFact], list[tuple[ReconciledFact, Fact]]]:
+    """Reconciled rows in a fixed order, and (row, fact) pairs for the conflicts report."""
+    return assemble(merge_blocks(facts))
 
 
 def facts_from_rows(rows: Iterable[ReconciledFact]) -> list[Fact]:
