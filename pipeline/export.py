@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 from pipeline.types import ArticleError, Fact, Mention, ReconciledFact
 
 FACT_COLUMNS = ("subject", "attribute", "value", "value_type", "unit", "period", "modifier", "status",
-                "n_sources", "sources", "evidence", "confidence", "modality", "values", "rule_ids")
+                "n_sources", "sources", "evidence", "confidence", "modality", "qualifier", "values", "rule_ids")
 MENTION_COLUMNS = ("article_id", "start", "end", "label", "text", "value", "unit", "precision", "modifier",
                    "pattern_id", "kind", "canonical")
 ERROR_COLUMNS = ("file", "stage", "code", "message")
@@ -66,7 +66,7 @@ def write_atomic(path: Path, content: str) -> None:
 
 def fact_rows(rows: Iterable[ReconciledFact]) -> list[tuple[object, ...]]:
     return [(r.subject, r.attribute, r.value, r.value_type, r.unit, r.period, r.modifier, r.status,
-             r.n_sources, ";".join(r.sources), r.evidence, f"{r.confidence:.3f}", r.modality,
+             r.n_sources, ";".join(r.sources), r.evidence, f"{r.confidence:.3f}", r.modality, r.qualifier,
              ";".join(r.values), ";".join(r.rule_ids)) for r in rows]
 
 

@@ -14,7 +14,7 @@ Roles (ceo, chairman...) come from the role analysis in extract/roles.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -421,8 +421,15 @@ def _apply_value_rule(ctx: ArticleContext, sent: Sentence, rule: dict[str, Any],
     subject = ctx.resolve_subject(sent, kinds, value)
     if not subject:
         return []
-    return [_fact(analysis, sent, dict(rule, attribute=attribute), subject, value.value, mention=value, unit=unit,
-                  period=period, modifier=modifier, modality=_modality(ctx, sent, value))]
+    fact = _fact(analysis, sent, dict(rule, attribute=attribute), subject, value.value, mention=value, unit=unit,
+                 period=period, modifier=modifier, modality=_modality(ctx, sent, value))
+    if rule.get("qualifiers"):  # funding: the kind of money ('grant', 'loan') nearest to the value
+        vpos, vend = ctx.token_pos(sent, value.start), ctx.token_pos(sent, value.end - 1)
+        found = [(p - vend if p > vend else vpos - p, kind) for phrase, kind in rule["qualifiers"].items()
+                 for p in _trigger_positions(sent, [phrase], inherited=False)]
+        if found:
+            fact = replace(fact, qualifier=min(found)[1])
+    return [fact]
 
 
 def _relation_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:

@@ -1,6 +1,6 @@
 """Merge the same fact stated by several articles into one row; keep every source; flag conflicts.
 
-block    (subject, attribute, period, modality): facts that speak of the same thing
+block    (subject, attribute, qualifier, period, modality): facts that speak of the same thing
 compare  numbers as numbers (approximations honoured), dates by precision ("2025" contains
          "late 2025" contains "2025-11"), names folded (case, accents kept, punctuation)
 cluster  greedy, in a fixed order (earliest source first), into mutually compatible groups
@@ -31,8 +31,8 @@ def fold_name(text: str) -> str:
     return re.sub(r"[^\w]+", " ", text).strip()
 
 
-def fact_key(fact: Fact) -> tuple[str, str, str, str]:
-    return fold_name(fact.subject), fact.attribute, fact.period, fact.modality
+def fact_key(fact: Fact) -> tuple[str, str, str, str, str]:
+    return fold_name(fact.subject), fact.attribute, fact.qualifier, fact.period, fact.modality
 
 
 def _number(value: str) -> float | None:
@@ -188,7 +188,8 @@ def _row(facts: list[Fact], clusters: list[Cluster], status: str, period: str | 
         confidence=confidence(len(best.sources), len(all_sources), modifier, status),
         modality=chosen.modality, values=tuple(sorted({f.value for f in facts})),
         rule_ids=tuple(sorted({f.rule_id for f in facts})),
-        per_source=tuple(sorted({(f.article_id, f.value, f.modifier, f.unit, f.published) for f in facts})))
+        per_source=tuple(sorted({(f.article_id, f.value, f.modifier, f.unit, f.published) for f in facts})),
+        qualifier=chosen.qualifier)
 
 
 def _succession(clusters: list[Cluster]) -> list[Cluster] | None:
@@ -223,7 +224,7 @@ def merge_block(facts: list[Fact]) -> tuple[list[ReconciledFact], list[Cluster]]
     return [_row(facts, clusters, "conflict")], clusters
 
 
-Block = tuple[str, str, str, str]
+Block = tuple[str, str, str, str, str]
 
 
 def merge_blocks(facts: Iterable[Fact]) -> list[tuple[Block, list[ReconciledFact], list[tuple[ReconciledFact, Fact]]]]:
@@ -265,15 +266,15 @@ def facts_from_rows(rows: Iterable[ReconciledFact]) -> list[Fact]:
             period = r.period if r.status != "superseded" else ""
             out.append(Fact(article_id, r.subject, r.attribute, value, r.value_type, unit=unit, period=period,
                             modifier=modifier, modality=r.modality, evidence=r.evidence, rule_id=r.rule_ids[0] if r.rule_ids else "",
-                            published=published))
+                            published=published, qualifier=r.qualifier))
     return out
 
 
 def provenance(rows: list[ReconciledFact], facts: Iterable[Fact]) -> list[tuple[ReconciledFact, Fact]]:
     """Every (reconciled row, supporting fact) pair, in row order then source order."""
-    by_key: dict[tuple[str, str, str, str], list[ReconciledFact]] = defaultdict(list)
+    by_key: dict[Block, list[ReconciledFact]] = defaultdict(list)
     for r in rows:
-        by_key[(fold_name(r.subject), r.attribute, r.period if r.status != "superseded" else "", r.modality)].append(r)
+        by_key[(fold_name(r.subject), r.attribute, r.qualifier, r.period if r.status != "superseded" else "", r.modality)].append(r)
 
     def row_of(f: Fact) -> ReconciledFact | None:
         candidates = by_key.get(fact_key(f), [])

@@ -57,6 +57,7 @@ class Fact:
     published: str = ""
     url: str = ""
     precision: str = ""
+    qualifier: str = ""  # the kind of a value where the attribute has kinds: funding grant, loan, subsidy
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class ReconciledFact:
     values: tuple[str, ...] = field(default_factory=tuple)
     rule_ids: tuple[str, ...] = field(default_factory=tuple)
     per_source: tuple[tuple[str, str, str, str, str], ...] = field(default_factory=tuple)  # (article, value, modifier, unit, published)
+    qualifier: str = ""
 
 
 @dataclass(frozen=True)

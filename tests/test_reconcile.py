@@ -175,3 +175,13 @@ def test_acronym_and_person_short_forms_within_an_article(analyze_text):
     by_text = {m.text: m.canonical for m in analysis.entities}
     assert by_text["TMMF"] == "Toyota Motor Manufacturing France"
     assert by_text.get("Mr Leroy", "Didier Leroy") == "Didier Leroy"
+
+
+def test_funding_kinds_stay_apart(facts_of):
+    from pipeline.reconcile import reconcile as rec
+
+    facts = facts_of("The Sochaux plant will receive a €30 million grant and a €50 million loan from the region.")
+    kinds = sorted((f.qualifier, f.value) for f in facts if f.attribute == "funding")
+    assert kinds == [("grant", "30000000"), ("loan", "50000000")]
+    rows, conflicts = rec(facts)
+    assert not conflicts and sorted(r.qualifier for r in rows if r.attribute == "funding") == ["grant", "loan"]

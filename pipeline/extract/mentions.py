@@ -107,7 +107,21 @@ def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[
         out.append(Mention(article.id, match.label, text[start:end], start, end, value=fields.get("value", ""),
                            unit=fields.get("unit", ""), precision=fields.get("precision", ""),
                            modifier=fields.get("modifier", ""), pattern_id=pattern_id))
-    return out, rates
+    return _bare_dollars(out, lex), rates
+
+
+def _bare_dollars(values: list[Mention], lexicon: dict) -> list[Mention]:
+    """A bare '$' is USD unless the article says otherwise: when its explicit amounts are all in
+    one other dollar currency ('C$40 million', '500 million Canadian dollars'), '$' means that one."""
+    dollar_codes = {code for sym, code in lexicon["currency_symbols"].items() if sym.endswith("$")} | \
+        {code for word, code in lexicon["currency_words"].items() if "dollar" in word}
+    explicit = {m.unit for m in values if m.label == "MONEY" and m.unit in dollar_codes
+                and not re.match(r"(?:[a-z ]+\s)?\$", m.text, re.I)}
+    if len(explicit) != 1 or explicit == {"USD"}:
+        return values
+    code = explicit.pop()
+    return [replace(m, unit=code) if m.label == "MONEY" and m.unit == "USD" and re.match(r"(?:[A-Za-z ]+\s)?\$", m.text)
+            else m for m in values]
 
 
 def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
