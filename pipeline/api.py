@@ -1,6 +1,8 @@
 """The functions the CLI, notebooks and runners share: extract, reconcile, write."""
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -47,15 +49,19 @@ class RunResult:
     extracted: int = 0
     from_store: int = 0
     pipeline_builds: int = 0  # dask engine: most builds of the Language in one worker process
+    unchanged: bool = False  # nothing new since the last run: the CSVs were left as they are
+    stored_summary: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     def summary(self) -> str:
-        statuses = {s: sum(1 for r in self.rows if r.status == s) for s in ("single", "agreed", "conflict", "superseded")}
+        counts = self.stored_summary if self.unchanged else _counts(self)
         failed = len({e.path for e in self.errors if e.code != "E011"})
-        return (f"articles: {len(self.articles)} ({self.extracted} new, {self.from_store} from the store), {failed} failed | "
-                f"mentions: {len(self.mentions)} | facts: {len(self.facts)} -> {len(self.rows)} rows "
-                f"({statuses['agreed']} agreed, {statuses['single']} single, {statuses['conflict']} conflicts, "
-                f"{statuses['superseded']} superseded) | {self.seconds:.1f}s")
+        skipped = sum(1 for e in self.errors if e.code == "E011")
+        note = " (nothing new: outputs unchanged)" if self.unchanged else ""
+        return (f"articles: {len(self.articles)} ({self.extracted} new, {self.from_store} from the store), {failed} failed, "
+                f"{skipped} duplicates skipped | mentions: {counts['mentions']} | facts: {counts['facts']} -> "
+                f"{counts['rows']} rows ({counts['agreed']} agreed, {counts['single']} single, {counts['conflict']} conflicts, "
+                f"{counts['superseded']} superseded) | {self.seconds:.1f}s{note}")
 
 
 def extract_articles(articles: Iterable[Article], nlp: Language, pset: PatternSet, *,
@@ -135,6 +141,13 @@ def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bo
             store.purge_other_stamps(stamp)
         known = set() if store is None or full else store.known_keys(stamp)
         todo = [a for k, a in zip(keys, articles) if k not in known]
+        fingerprint = _fingerprint(stamp, keys, errors, settings)
+        if store is not None and write and not todo and not full and _outputs_current(store, fingerprint, settings):
+            summary = json.loads(store.get_meta("last_summary"))  # nothing new: the CSVs already say it all
+            result.articles, result.from_store, result.unchanged = articles, len(articles), True
+            result.stored_summary = summary
+            result.seconds = time.perf_counter() - started
+            return result
         fresh: dict[str, ArticleResult] = {}
         with _progress(len(todo), quiet) as bar:
             for results in _extract_all(todo, settings, nlp, pset, errors):
@@ -161,7 +174,45 @@ def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bo
     result.seconds = time.perf_counter() - started
     if write:
         write_outputs(result, settings)
+        if settings.store_path:
+            with Store(settings.store_path) as done:
+                done.set_meta("last_summary", json.dumps(_counts(result)))
+                done.set_meta("last_outputs", json.dumps(_output_hashes(settings)))
+                done.set_meta("last_fingerprint", fingerprint)
     return result
+
+
+def _fingerprint(stamp: str, keys: list[str], errors: list[ArticleError], settings: Settings) -> str:
+    """What a run's outputs depend on: the version stamp, the articles, the input errors, the paths."""
+    payload = json.dumps([stamp, keys, sorted((e.path, e.code, e.message) for e in errors),
+                          str(settings.out), str(settings.mentions)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _output_paths(settings: Settings) -> list[Path]:
+    beside = Path(settings.out).parent
+    return [Path(settings.out), Path(settings.mentions)] + [beside / n for n in
+                                                            ("errors.csv", "conflicts.csv", "entities.csv", "provenance.csv")]
+
+
+def _output_hashes(settings: Settings) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in _output_paths(settings) if p.is_file()}
+
+
+def _outputs_current(store: Store, fingerprint: str, settings: Settings) -> bool:
+    """The last run saw exactly these articles and errors, and its CSVs are still on disk untouched."""
+    if store.get_meta("last_fingerprint") != fingerprint or not store.get_meta("last_summary"):
+        return False
+    try:
+        return json.loads(store.get_meta("last_outputs")) == _output_hashes(settings) and \
+            all(p.is_file() for p in _output_paths(settings))
+    except (OSError, ValueError):
+        return False
+
+
+def _counts(result: RunResult) -> dict[str, int]:
+    statuses = {s: sum(1 for r in result.rows if r.status == s) for s in ("single", "agreed", "conflict", "superseded")}
+    return {"mentions": len(result.mentions), "facts": len(result.facts), "rows": len(result.rows), **statuses}
 
 
 def write_outputs(result: RunResult, settings: Settings) -> None:

@@ -76,8 +76,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_outputs(result, settings)
     else:
         result = run([Path(p) for p in args.inputs], settings, full=args.full, quiet=args.quiet)
-    for error in sorted(result.errors, key=lambda e: e.path):
+    problems = sorted((e for e in result.errors if e.code != "E011"), key=lambda e: e.path)
+    for error in problems[:20]:
         print(f"error: {error.message}", file=sys.stderr)
+    if len(problems) > 20:
+        print(f"... and {len(problems) - 20} more errors: see errors.csv", file=sys.stderr)
     if not args.quiet:
         print(result.summary())
         print(f"wrote {settings.out} and {settings.mentions}")

@@ -63,10 +63,14 @@ def extract_partition(articles: list[Article], settings: Settings, parquet_path:
     return [m for r in results for m in r.mentions], errors, [r.article.id for r in results], _WORKER_STATE["builds"]
 
 
+def facts_from_frame(frame: pd.DataFrame) -> list[Fact]:
+    """Facts back from a Parquet partition (offsets as ints, everything else as text)."""
+    return [Fact(**{k: (int(v) if k in ("start", "end") else str(v)) for k, v in row.items() if k in FACT_FIELDS})
+            for row in frame.to_dict("records")]
+
+
 def _merge_partition(frame: pd.DataFrame) -> pd.DataFrame:
-    facts = [Fact(**{k: (int(v) if k in ("start", "end") else str(v)) for k, v in row.items() if k in FACT_FIELDS})
-             for row in frame.to_dict("records")]
-    merged = merge_blocks(facts)
+    merged = merge_blocks(facts_from_frame(frame))
     return pd.DataFrame({"key": [repr(k) for k, _, _ in merged], "merged": [m for m in merged]},
                         columns=["key", "merged"])
 
@@ -110,8 +114,7 @@ def run_dask(inputs: list[str | Path], settings: Settings, *, scheduler: str | N
             facts = dd.read_parquet(paths)
 
             def rename(frame: pd.DataFrame) -> pd.DataFrame:
-                renamed = apply_names([Fact(**{k: (int(v) if k in ("start", "end") else str(v)) for k, v in r.items()})
-                                       for r in frame.to_dict("records")], mapping)
+                renamed = apply_names(facts_from_frame(frame), mapping)
                 out = pd.DataFrame([[getattr(f, n) for n in FACT_FIELDS] for f in renamed], columns=FACT_FIELDS)
                 out["key"] = [repr(fact_key(f)) for f in renamed]
                 return out
@@ -123,9 +126,7 @@ def run_dask(inputs: list[str | Path], settings: Settings, *, scheduler: str | N
             merged = shuffled.map_partitions(_merge_partition, meta=merged_meta).compute()
             result.rows, result.conflicts = assemble(list(merged["merged"]))
             for path in paths:
-                frame = pd.read_parquet(path)
-                result.facts.extend(apply_names([Fact(**{k: (int(v) if k in ("start", "end") else str(v))
-                                                         for k, v in r.items()}) for r in frame.to_dict("records")], mapping))
+                result.facts.extend(apply_names(facts_from_frame(pd.read_parquet(path)), mapping))
     finally:
         if own_client:
             cluster = client.cluster

@@ -151,6 +151,9 @@ def cluster_values(facts: list[Fact]) -> list[Cluster]:
                   key=lambda f: (specificity(f), source_order(f)), reverse=True)
     groups: list[list[Fact]] = []
     for rep in reps:
+        if rep.value_type in NUMERIC and not rep.modifier and all(not g[0].modifier for g in groups[-1:]):
+            groups.append([rep])  # exact numbers come first and agree only with themselves
+            continue
         for group in groups:
             if all(values_agree(rep, other) for other in group):
                 group.append(rep)
@@ -276,9 +279,11 @@ def provenance(rows: list[ReconciledFact], facts: Iterable[Fact]) -> list[tuple[
     for r in rows:
         by_key[(fold_name(r.subject), r.attribute, r.qualifier, r.period if r.status != "superseded" else "", r.modality)].append(r)
 
+    members = {id(r): {(a, v) for a, v, *_ in r.per_source} for r in rows}
+
     def row_of(f: Fact) -> ReconciledFact | None:
         candidates = by_key.get(fact_key(f), [])
-        return next((r for r in candidates if (f.article_id, f.value) in {(a, v) for a, v, *_ in r.per_source}),
+        return next((r for r in candidates if (f.article_id, f.value) in members[id(r)]),
                     candidates[0] if candidates else None)
 
     pairs = [(row, f) for f in facts if (row := row_of(f)) is not None]

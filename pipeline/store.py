@@ -71,6 +71,14 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.db.close()
 
+    def get_meta(self, key: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else ""
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     def known_keys(self, stamp: str) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT key FROM extractions WHERE stamp = ?", (stamp,))}
 
