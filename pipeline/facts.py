@@ -52,6 +52,7 @@ class Sentence:
     products: list[Mention] = field(default_factory=list)
     list_like: bool = False
     plant_ref: bool = False
+    cache: dict = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -77,7 +78,16 @@ def _contains(seq: list[str], phrase: str) -> int:
 
 def _trigger_positions(sent: Sentence, phrases: list[str], *, inherited: bool = True) -> list[int]:
     """Token positions (within the sentence) of any trigger phrase, lemma or surface form;
-    a trigger inherited from a list's header counts as far away (-1000)."""
+    a trigger inherited from a list's header counts as far away (-1000). Cached per sentence:
+    every value of a sentence asks the same questions."""
+    key = (tuple(phrases), inherited)
+    cached = sent.cache.get(key)
+    if cached is None:
+        cached = sent.cache[key] = _scan_triggers(sent, phrases, inherited)
+    return cached
+
+
+def _scan_triggers(sent: Sentence, phrases: list[str], inherited: bool) -> list[int]:
     found = []
     for phrase in phrases:
         for seq in (sent.lemmas, sent.words):
