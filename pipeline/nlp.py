@@ -2,8 +2,12 @@
 
 - `press_sentence_breaks` (before the parser): a line break, or a capitalised function word glued
   to the end of a list item ("... (2025) With this milestone"), starts a new sentence.
-- `entity_ruler` (after the NER, overwriting it): the gazetteer's aliases with canonical ids, and
-  token patterns for what the model misses (named plants, model codes, honorifics).
+- `press_entity_ruler` (after the NER, overwriting it): the gazetteer's aliases with canonical ids,
+  and token patterns for what the model misses (named plants, model codes, honorifics). It is
+  spaCy's EntityRuler with the aliases on two PhraseMatchers (ORTH for one-word aliases, which are
+  case-sensitive: "Alliance" but not "alliance"; LOWER for longer ones) instead of one token pattern
+  per alias: the token Matcher tries every pattern at every token (~13 ms per article for 180
+  aliases), a PhraseMatcher looks tokens up in a hash table (~1 ms).
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from typing import Any, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
 from pipeline.config import MODEL_FALLBACKS, Settings
@@ -57,22 +63,56 @@ def load_model(configured: str) -> Language:
     raise ConfigError("E030", names=", ".join(model_candidates(configured)))
 
 
-def alias_token_pattern(nlp: Language, alias: str) -> list[dict[str, Any]]:
-    """Case-sensitive for one-word aliases ('Alliance' but not 'alliance'), case-folded otherwise."""
-    tokens = [t.text for t in nlp.make_doc(alias)]
-    if len(tokens) == 1:
-        return [{"ORTH": tokens[0]}]
-    return [{"LOWER": t.lower()} for t in tokens]
+class PressEntityRuler(EntityRuler):
+    """EntityRuler plus gazetteer aliases on PhraseMatchers. Matches are resolved longest first, then
+    leftmost (as the EntityRuler does), then gazetteer before rule on the very same span (the alias
+    carries the canonical id: "Zwickau plant" is `plant.zwickau`, not `fac.named-plant`), then by key,
+    so the choice never depends on set order."""
+
+    def __init__(self, nlp: Language, name: str, **kwargs: Any) -> None:
+        super().__init__(nlp, name, **kwargs)
+        self._clear_aliases()
+
+    def clear(self) -> None:
+        super().clear()
+        self._clear_aliases()
+
+    def _clear_aliases(self) -> None:
+        self.orth_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.lower_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.n_aliases = 0
+        self.alias_keys: set[int] = set()
+
+    def __len__(self) -> int:
+        return super().__len__() + self.n_aliases
+
+    def add_aliases(self, aliases: Iterable[tuple[str, str, str]]) -> None:
+        """(label, id, alias) triples: one-word aliases case-sensitive, longer ones case-folded."""
+        for label, ent_id, alias in aliases:
+            key = self._create_label(label, ent_id)
+            match_id = self.matcher._normalize_key(key)
+            self._ent_ids[match_id] = (label, ent_id)
+            self.alias_keys.add(match_id)
+            doc = self.nlp.make_doc(alias)
+            (self.orth_matcher if len(doc) == 1 else self.lower_matcher).add(key, [doc])
+            self.n_aliases += 1
+
+    def match(self, doc: Doc):
+        matches = list(self.matcher(doc)) if len(self.matcher) else []
+        matches += list(self.orth_matcher(doc)) + list(self.lower_matcher(doc))
+        final = {(m_id, start, end) for m_id, start, end in matches if start != end}
+        strings = self.nlp.vocab.strings
+        return sorted(final, key=lambda m: (m[1] - m[2], m[1], m[0] not in self.alias_keys, strings[m[0]]))
 
 
-def ruler_patterns(nlp: Language, pset: PatternSet) -> list[dict[str, Any]]:
-    patterns: list[dict[str, Any]] = []
-    for entry in pset.gazetteer:
-        for alias in dict.fromkeys((entry.name, *entry.aliases)):
-            patterns.append({"label": entry.label, "pattern": alias_token_pattern(nlp, alias), "id": entry.id})
-    for rule in pset.entity_rules:
-        patterns.append({"label": rule["label"], "pattern": rule["pattern"], "id": rule["id"]})
-    return patterns
+@Language.factory("press_entity_ruler", default_config={"overwrite_ents": True, "validate": True})
+def make_press_entity_ruler(nlp: Language, name: str, overwrite_ents: bool, validate: bool) -> PressEntityRuler:
+    return PressEntityRuler(nlp, name, overwrite_ents=overwrite_ents, validate=validate)
+
+
+def gazetteer_aliases(pset: PatternSet) -> list[tuple[str, str, str]]:
+    return [(entry.label, entry.id, alias) for entry in pset.gazetteer
+            for alias in dict.fromkeys((entry.name, *entry.aliases))]
 
 
 def build_nlp(settings: Settings, pset: PatternSet | None = None) -> tuple[Language, PatternSet]:
@@ -81,16 +121,14 @@ def build_nlp(settings: Settings, pset: PatternSet | None = None) -> tuple[Langu
     nlp = load_model(settings.model)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("press_sentence_breaks", before="parser")
-    ruler = nlp.add_pipe("entity_ruler", name="press_entity_ruler", after="ner",
-                         config={"overwrite_ents": True, "validate": True})
+    ruler = nlp.add_pipe("press_entity_ruler", after="ner")
     for rule in pset.entity_rules:  # validate one by one so an error names its line
         try:
             ruler.add_patterns([{"label": rule["label"], "pattern": rule["pattern"], "id": rule["id"]}])
         except Exception as exc:  # spaCy raises ValueError or MatchPatternError
             raise PatternError("E024", path=pset.directory / rule["_file"], line=rule["_line"], id=rule["id"],
                                reason=f"spaCy rejects the pattern: {str(exc).splitlines()[0]}") from exc
-    ruler.clear()
-    ruler.add_patterns(ruler_patterns(nlp, pset))
+    ruler.add_aliases(gazetteer_aliases(pset))
     return nlp, pset
 
 
