@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from pipeline.extract.entities import main_entity
 from pipeline.extract.mentions import Analysis
@@ -53,10 +53,37 @@ class Sentence:
     list_like: bool = False
     plant_ref: bool = False
     cache: dict = field(default_factory=dict)
+    tokens: list[Token] = field(default_factory=list)  # the sentence's tokens without spaces
+    raw: str = ""  # the sentence's text (Span.text rebuilds the string on every access)
+    _positions: dict = field(default_factory=dict)
+    phrases: PhraseIndex | None = None  # the trigger phrases of the rules, found once per sentence
+    _hits: dict = field(default_factory=dict)
 
     @property
     def text(self) -> str:
-        return self.span.text.strip()
+        return self.raw.strip()
+
+    def hits(self, which: str) -> dict[tuple[str, ...], int]:
+        """First position of every known trigger phrase present in `which` (one pass over it)."""
+        found = self._hits.get(which)
+        if found is None:
+            found = self._hits[which] = {}
+            seq = getattr(self, which)
+            by_first = self.phrases.by_first if self.phrases is not None else {}
+            for i, word in enumerate(seq):
+                for words in by_first.get(word, ()):
+                    if words not in found and tuple(seq[i:i + len(words)]) == words:
+                        found[words] = i
+        return found
+
+    def positions(self, which: str) -> dict[str, list[int]]:
+        """Word -> its positions in `lemmas`, `words` or `inherited`, built once per sentence."""
+        index = self._positions.get(which)
+        if index is None:
+            index = self._positions[which] = {}
+            for i, word in enumerate(getattr(self, which)):
+                index.setdefault(word, []).append(i)
+        return index
 
 
 @lru_cache(maxsize=4096)
@@ -64,14 +91,50 @@ def _phrase_words(phrase: str) -> tuple[str, ...]:
     return tuple(phrase.lower().replace("-", " - ").replace("%", " %").split())
 
 
-def _contains(seq: list[str], phrase: str) -> int:
-    """Index where the phrase's words occur contiguously in seq, or -1."""
+@dataclass(frozen=True)
+class PhraseIndex:
+    """Every phrase the rules look for, by first word: each sentence is scanned once for all of them."""
+
+    known: frozenset[tuple[str, ...]]
+    by_first: dict[str, tuple[tuple[str, ...], ...]]
+
+
+_PHRASE_INDEXES: dict[int, tuple[PatternSet, PhraseIndex]] = {}
+
+
+def phrase_index(pset: PatternSet) -> PhraseIndex:
+    cached = _PHRASE_INDEXES.get(id(pset))
+    if cached is not None and cached[0] is pset:
+        return cached[1]
+    phrases: set[str] = set(ANAPHORA)
+    for rule in pset.attributes:
+        for key in ("triggers", "unless", "unless_nearer"):
+            phrases.update(rule.get(key) or [])
+        for group in rule.get("triggers_all") or []:
+            phrases.update(group)
+    known = {_phrase_words(p) for p in phrases} - {()}
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for words in sorted(known):
+        by_first.setdefault(words[0], []).append(words)
+    index = PhraseIndex(frozenset(known), {k: tuple(v) for k, v in by_first.items()})
+    if len(_PHRASE_INDEXES) >= 8:
+        _PHRASE_INDEXES.clear()
+    _PHRASE_INDEXES[id(pset)] = (pset, index)
+    return index
+
+
+def _contains(sent: Sentence, which: str, phrase: str) -> int:
+    """Index where the phrase's words occur contiguously in the sentence's `which` sequence
+    (lemmas, words, inherited), or -1."""
     words = _phrase_words(phrase)
-    n = len(words)
-    if not n or words[0] not in seq:
+    if not words:
         return -1
-    for i in range(len(seq) - n + 1):
-        if seq[i] == words[0] and tuple(seq[i:i + n]) == words:
+    if sent.phrases is not None and words in sent.phrases.known:
+        return sent.hits(which).get(words, -1)
+    seq = getattr(sent, which)
+    n = len(words)
+    for i in sent.positions(which).get(words[0], ()):
+        if n == 1 or tuple(seq[i:i + n]) == words:
             return i
     return -1
 
@@ -90,11 +153,11 @@ def _trigger_positions(sent: Sentence, phrases: list[str], *, inherited: bool = 
 def _scan_triggers(sent: Sentence, phrases: list[str], inherited: bool) -> list[int]:
     found = []
     for phrase in phrases:
-        for seq in (sent.lemmas, sent.words):
-            pos = _contains(seq, phrase)
+        for which in ("lemmas", "words"):
+            pos = _contains(sent, which, phrase)
             if pos >= 0:
                 found.append(pos)
-        if inherited and _contains(sent.inherited, phrase) >= 0:
+        if inherited and sent.inherited and _contains(sent, "inherited", phrase) >= 0:
             found.append(-1000)
     return found
 
@@ -145,10 +208,12 @@ class ArticleContext:
         self.doc = analysis.doc
         self.text = analysis.article.text  # the same string as doc.text, which spaCy rebuilds on every access
         self.sentences: list[Sentence] = []
+        phrases = phrase_index(pset)
         for span in self.doc.sents:
             toks = [t for t in span if not t.is_space]
             sent = Sentence(span, span.start_char, span.end_char, [t.lemma_.lower() for t in toks],
-                            [t.lower_ for t in toks])
+                            [t.lower_ for t in toks], tokens=toks, raw=self.text[span.start_char:span.end_char],
+                            phrases=phrases)
             sent.list_like = len(toks) <= 12 and not any(t.pos_ == "VERB" for t in toks)
             self.sentences.append(sent)
         for m in analysis.entities:
@@ -179,7 +244,7 @@ class ArticleContext:
         return self.sentences.index(sent)
 
     def token_pos(self, sent: Sentence, char: int) -> int:
-        toks = [t for t in sent.span if not t.is_space]
+        toks = sent.tokens
         for i, t in enumerate(toks):
             if t.idx + len(t.text) > char:
                 return i
@@ -205,7 +270,7 @@ class ArticleContext:
 
     def subject_products(self, sent: Sentence) -> list[Mention]:
         products = _unique(sent.products)
-        if not products and any(_contains(sent.words, a) >= 0 for a in ANAPHORA):
+        if not products and any(_contains(sent, "words", a) >= 0 for a in ANAPHORA):
             products = self.previous_products(sent)
             sent.resolved_products = products  # type: ignore[attr-defined]
         return products
@@ -213,7 +278,7 @@ class ArticleContext:
     def clause_of(self, sent: Sentence, value: Mention) -> set[int]:
         """Sentence token positions of the clause that governs a value: the subtree of its verb,
         without coordinated clauses ("... began in Q4 2023 and mass production will start in 2026")."""
-        toks = [t for t in sent.span if not t.is_space]
+        toks = sent.tokens
         index = {t.i: n for n, t in enumerate(toks)}
         span = self.doc.char_span(value.start, value.end, alignment_mode="expand")
         token = span.root if span is not None and len(span) else None
@@ -476,7 +541,7 @@ def _parent_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
         for pos in _trigger_positions(sent, rule["triggers"]):
             if pos < 0:
                 continue
-            toks = [t for t in sent.span if not t.is_space]
+            toks = sent.tokens
             trig_char = toks[pos].idx
             orgs = [m for m in sent.entities if m.kind in ("company", "brand", "org")]
             after = [m for m in orgs if m.start > trig_char and re.fullmatch(r"\s*(?:of|to)\s+(?:the\s+)?",
@@ -548,7 +613,7 @@ def _milestone_facts(ctx: ArticleContext, rule: dict[str, Any]) -> list[Fact]:
     for sent in ctx.sentences:
         if not _rule_fires(sent, rule):
             continue
-        for m in pattern.finditer(sent.span.text):
+        for m in pattern.finditer(sent.raw):
             if m.group(1):
                 value = float(m.group(1).replace(",", ""))
             else:

@@ -19,6 +19,13 @@ from typing import Any
 
 from pipeline.errors import PatternError
 
+try:  # the regex parser of the standard library (re._parser since Python 3.11)
+    import re._constants as sre_constants
+    import re._parser as sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
 VALUE_FILES = ("money.jsonl", "dates.jsonl", "quantities.jsonl", "percent.jsonl")
 VALUE_LABELS = {"MONEY", "DATE", "QUANTITY", "PERCENT"}
 ENTITY_LABELS = {"ORG", "PERSON", "GPE", "FAC", "PRODUCT", "LOC", "NORP", "EVENT"}
@@ -34,6 +41,14 @@ RELATIVE = (r"\b(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s)?this\s(?:yea
             r"autumn|fall|winter)|(?:last|next|previous|coming)\s(?:year|month|week|quarter|spring|summer|autumn|fall|winter))\b")
 
 
+# Macros rare enough in running text to say where a template can match: a template that needs one
+# of them only runs around its occurrences (most specific first). Numbers, days, scales and
+# modifiers are everywhere in a press release; templates that need nothing rarer run around the
+# general value anchors (any digit, number word, month...).
+ANCHOR_MACROS = ("cursym", "curcode", "curword", "iso", "month", "season", "fraction", "unitsym", "quarter",
+                 "half", "year", "relative", "fuzz")
+
+
 @dataclass(frozen=True)
 class ValuePattern:
     id: str
@@ -41,6 +56,8 @@ class ValuePattern:
     regexes: tuple[re.Pattern[str], ...]
     noun: str = ""  # quantities: "required", "none" or ""
     doc: str = ""
+    # per regex: the compiled macro that every one of its matches contains, or None
+    anchors: tuple[re.Pattern[str] | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +178,43 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
+def mandatory_groups(regex: str) -> set[str]:
+    """Names of the groups that every match of `regex` must contain: not under an optional repeat,
+    not in only some branches of an alternation, not inside a lookaround."""
+    parsed = sre_parse.parse(regex, re.IGNORECASE)
+    names = {number: name for name, number in parsed.state.groupdict.items()}
+    c = sre_constants
+    repeats = tuple(getattr(c, op) for op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(c, op))
+
+    def sequence(items: Any) -> set[str]:
+        found: set[str] = set()
+        for op, av in items:
+            found |= node(op, av)
+        return found
+
+    def node(op: Any, av: Any) -> set[str]:
+        if op is c.SUBPATTERN:
+            group, _, _, sub = av
+            return ({names[group]} if group in names else set()) | sequence(sub)
+        if op is getattr(c, "ATOMIC_GROUP", None):
+            return sequence(av)
+        if op in repeats:
+            low, _, sub = av
+            return sequence(sub) if low >= 1 else set()
+        if op is c.BRANCH:
+            branches = [sequence(b) for b in av[1]]
+            return set.intersection(*branches) if branches else set()
+        return set()
+
+    return sequence(parsed)
+
+
+def anchor_macro(regex: str) -> str:
+    """The rarest macro every match of `regex` contains ('' if none is rare enough)."""
+    required = {name.rstrip("0123456789") for name in mandatory_groups(regex)}
+    return next((name for name in ANCHOR_MACROS if name in required), "")
+
+
 def _load_values(directory: Path, macros: dict[str, str]) -> list[ValuePattern]:
     out = []
     for name in VALUE_FILES:
@@ -174,16 +228,22 @@ def _load_values(directory: Path, macros: dict[str, str]) -> list[ValuePattern]:
             templates = [templates] if isinstance(templates, str) else templates
             if not templates or not all(isinstance(t, str) for t in templates):
                 raise PatternError("E024", path=path, line=line, id=row["id"], reason="'regex' must be a string or a list of strings")
-            compiled = []
+            compiled, anchors = [], []
             for template in templates:
                 try:
-                    compiled.append(re.compile(expand_template(template, macros), re.IGNORECASE))
+                    expanded = expand_template(template, macros)
+                    compiled.append(re.compile(expanded, re.IGNORECASE))
+                    anchor = anchor_macro(expanded)
+                    anchors.append(re.compile(macros[anchor.upper()], re.IGNORECASE) if anchor else None)
+                    if not anchor and row.get("anchor"):
+                        anchors[-1] = re.compile(expand_template(str(row["anchor"]), macros), re.IGNORECASE)
                 except KeyError as exc:
                     raise PatternError("E024", path=path, line=line, id=row["id"],
                                        reason=f"unknown macro {{{exc.args[0]}}}") from exc
                 except re.error as exc:
                     raise PatternError("E024", path=path, line=line, id=row["id"], reason=f"bad regex: {exc}") from exc
-            out.append(ValuePattern(row["id"], label, tuple(compiled), str(row.get("noun") or ""), str(row.get("doc") or "")))
+            out.append(ValuePattern(row["id"], label, tuple(compiled), str(row.get("noun") or ""), str(row.get("doc") or ""),
+                                    tuple(anchors)))
     return out
 
 

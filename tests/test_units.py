@@ -94,3 +94,42 @@ def test_sentence_breaks(nlp_pset):
     assert "The plant has built only EVs since May 2023." in sents
     assert any(s.startswith("With this milestone") for s in sents)
     assert any(s.startswith("The site produces") for s in sents)
+
+
+@pytest.mark.parametrize("regex, required", [
+    (r"(?:(?P<mod>about)\s+)?(?P<num>\d+)(?:\s(?P<scale>million))?", {"num"}),
+    (r"(?P<a>x)(?:(?P<b>y)|(?P<c>z)(?P<b2>y))", {"a"}),
+    (r"(?:(?P<m>may)\s(?P<y>\d{4})|(?P<y2>\d{4}))", set()),
+    (r"(?:between\s)?(?P<sym>\$)(?P<num>\d)(?=(?P<look>\s))", {"sym", "num"}),
+    (r"(?P<a>x)+(?P<b>y)*(?P<c>z){2}", {"a", "c"}),
+])
+def test_mandatory_groups(regex, required):
+    from pipeline.patterns import mandatory_groups
+    assert mandatory_groups(regex) == required
+
+
+def _brute_force_matches(text, pset, blocked):
+    """find_value_matches without windows: every template over the whole text."""
+    from pipeline.extract import values
+    saved = values.windows
+    values.windows = lambda text, pset, anchor=None: [(0, len(text))]
+    try:
+        return values.find_value_matches(text, pset, blocked)
+    finally:
+        values.windows = saved
+
+
+def test_anchored_windows_find_what_a_whole_text_scan_finds():
+    """Templates run only around their anchors (a currency, a month, '%'...); that must never lose
+    or change a match: compared with a whole-text scan on every corpus example and test passage."""
+    import json
+    from pipeline.extract.values import find_value_matches
+    pset = load_patterns(ROOT / "patterns")
+    texts = [json.loads(line)["text"] for name in ("money", "dates", "quantities", "percent", "facts")
+             for line in (ROOT / "tests" / "corpus" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    for folder in ("generalization", "heldout"):
+        texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "data" / folder).glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    assert len(texts) > 400
+    for text in texts:
+        assert find_value_matches(text, pset, []) == _brute_force_matches(text, pset, []), text[:80]

@@ -30,12 +30,23 @@ class RoleAssertion:
     sentence: tuple[int, int]
 
 
+_MATCHERS: dict[tuple[int, int], tuple[Any, PhraseMatcher, dict[str, dict[str, Any]]]] = {}
+
+
 def build_role_matcher(doc: Doc, roles: tuple[dict[str, Any], ...]) -> tuple[PhraseMatcher, dict[str, dict[str, Any]]]:
+    """The role phrases on a PhraseMatcher; built once per vocabulary and role set."""
+    key = (id(doc.vocab), id(roles))
+    cached = _MATCHERS.get(key)
+    if cached is not None and cached[0] is roles:
+        return cached[1], cached[2]
     matcher = PhraseMatcher(doc.vocab, attr="LOWER")
     by_id = {}
     for role in roles:
         matcher.add(role["id"], [_make(doc, p) for p in role["phrases"]])
         by_id[role["id"]] = role
+    if len(_MATCHERS) >= 8:  # a long-lived process that rebuilds its Language keeps only the recent ones
+        _MATCHERS.clear()
+    _MATCHERS[key] = (roles, matcher, by_id)
     return matcher, by_id
 
 

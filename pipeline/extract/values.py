@@ -29,7 +29,8 @@ class ValueMatch:
         return self.start, self.end
 
 
-WINDOW_BEFORE, WINDOW_AFTER = 60, 90
+WINDOW_BEFORE, WINDOW_AFTER = 60, 90  # around the general anchors (a match is never longer)
+ANCHORED_WINDOW = 120  # either side of a template's own anchor (its rare macro: a currency, a month...)
 
 
 def _anchor_regex(pset: PatternSet) -> re.Pattern[str]:
@@ -45,12 +46,14 @@ def _anchor_regex(pset: PatternSet) -> re.Pattern[str]:
 _ANCHORS: dict[int, re.Pattern[str]] = {}
 
 
-def windows(text: str, pset: PatternSet) -> list[tuple[int, int]]:
-    """Merged character windows around the anchors, ending on a space so no match is cut."""
-    anchor = _ANCHORS.setdefault(id(pset), _anchor_regex(pset))
+def windows(text: str, pset: PatternSet, anchor: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
+    """Merged character windows around the anchors, ending on a space so no match is cut: around
+    `anchor` (a template's own rare macro) if given, else around every general value anchor."""
+    before, after = (ANCHORED_WINDOW, ANCHORED_WINDOW) if anchor is not None else (WINDOW_BEFORE, WINDOW_AFTER)
+    anchor = anchor or _ANCHORS.setdefault(id(pset), _anchor_regex(pset))
     spans: list[tuple[int, int]] = []
     for m in anchor.finditer(text):
-        start, end = max(0, m.start() - WINDOW_BEFORE), min(len(text), m.end() + WINDOW_AFTER)
+        start, end = max(0, m.start() - before), min(len(text), m.end() + after)
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], end)
         else:
@@ -66,10 +69,13 @@ def windows(text: str, pset: PatternSet) -> list[tuple[int, int]]:
 def find_value_matches(text: str, pset: PatternSet, blocked: list[tuple[int, int]]) -> list[ValueMatch]:
     """Every non-overlapping value match in `text`, in document order."""
     candidates: list[ValueMatch] = []
-    spans = windows(text, pset)
+    spans: dict[str | None, list[tuple[int, int]]] = {}  # windows by anchor, each computed once
     for pattern in pset.values:
-        for regex in pattern.regexes:
-            for m in (m for start, end in spans for m in regex.finditer(text, start, end)):
+        for regex, anchor in zip(pattern.regexes, pattern.anchors):
+            key = anchor.pattern if anchor is not None else None
+            if key not in spans:
+                spans[key] = windows(text, pset, anchor)
+            for m in (m for start, end in spans[key] for m in regex.finditer(text, start, end)):
                 start, end = m.span()
                 while end > start and text[end - 1] in " \u00a0\u202f-":
                     end -= 1
