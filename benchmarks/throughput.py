@@ -1,6 +1,6 @@
 """Words per second: the bare model's nlp.pipe against the full pipeline, on the same texts.
 
-    python benchmarks/throughput.py --articles 2000
+    python benchmarks/throughput.py --articles 2000 [--rounds 3]
 
 The corpus: perturbed copies of the seeds (amounts, years and names changed) and generated
 releases from templates. Both runs happen in one process, model loaded once each.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -47,26 +48,51 @@ def corpus(n: int, seed: int = 7) -> list[Article]:
     return out
 
 
+def _timed(fn) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="alternate bare/full this many times (order swapped each round) and report the median "
+                         "ratio: a shared machine's speed drifts by 10-20%% within minutes")
     args = ap.parse_args()
     articles = corpus(args.articles)
     words = sum(len(a.text.split()) for a in articles)
     bare = load_model("en_core_web_sm")
-    t0 = time.perf_counter()
-    for _ in bare.pipe((a.text for a in articles), batch_size=32):
-        pass
-    t_bare = time.perf_counter() - t0
     nlp, pset = build_nlp(Settings(patterns_dir=ROOT / "patterns"))
-    t0 = time.perf_counter()
-    facts = [f for r in extract_articles(articles, nlp, pset) for f in r.facts]
-    reconcile(facts)
-    t_full = time.perf_counter() - t0
-    print(f"articles {len(articles)}  words {words}")
+
+    def run_bare() -> None:
+        for _ in bare.pipe((a.text for a in articles), batch_size=32):
+            pass
+
+    def run_full() -> None:
+        facts = [f for r in extract_articles(articles, nlp, pset) for f in r.facts]
+        reconcile(facts)
+
+    for warm in (bare.pipe, nlp.pipe):  # first-call costs (lazy tables) are not throughput
+        list(warm(a.text for a in articles[:4]))
+    rounds = []
+    for r in range(args.rounds):
+        order = [("bare", run_bare), ("full", run_full)]
+        timings = dict((name, _timed(fn)) for name, fn in (order if r % 2 == 0 else order[::-1]))
+        rounds.append(timings)
+        if args.rounds > 1:
+            print(f"round {r + 1}: bare {timings['bare'][0]:.1f}s  full {timings['full'][0]:.1f}s  "
+                  f"ratio {timings['bare'][0] / timings['full'][0]:.2f} (cpu {timings['bare'][1] / timings['full'][1]:.2f})")
+    ratios = sorted(t["bare"][0] / t["full"][0] for t in rounds)
+    median = statistics.median(ratios)
+    t_bare = statistics.median(t["bare"][0] for t in rounds)
+    t_full = statistics.median(t["full"][0] for t in rounds)
+    cpu_ratio = statistics.median(t["bare"][1] / t["full"][1] for t in rounds)
+    print(f"articles {len(articles)}  words {words}  rounds {args.rounds}")
     print(f"bare nlp.pipe      {words / t_bare:9.0f} words/s  ({t_bare:.1f}s)")
     print(f"full pipeline      {words / t_full:9.0f} words/s  ({t_full:.1f}s)")
-    print(f"ratio full/bare    {t_bare / t_full:.2f}")
+    print(f"ratio full/bare    {median:.2f}  (cpu time {cpu_ratio:.2f})")
 
 
 if __name__ == "__main__":

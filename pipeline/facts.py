@@ -150,7 +150,20 @@ def _trigger_positions(sent: Sentence, phrases: list[str], *, inherited: bool = 
     return cached
 
 
+@lru_cache(maxsize=4096)
+def _phrase_set(phrases: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    return frozenset(_phrase_words(p) for p in phrases) - {()}
+
+
 def _scan_triggers(sent: Sentence, phrases: list[str], inherited: bool) -> list[int]:
+    if sent.phrases is not None:  # most rules have no trigger in most sentences: say so in one look
+        wanted = _phrase_set(tuple(phrases))
+        if wanted <= sent.phrases.known:
+            pools = [sent.hits("lemmas"), sent.hits("words")]
+            if inherited and sent.inherited:
+                pools.append(sent.hits("inherited"))
+            if not any(words in wanted for pool in pools for words in pool):
+                return []
     found = []
     for phrase in phrases:
         for which in ("lemmas", "words"):

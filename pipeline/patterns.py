@@ -35,7 +35,8 @@ STRATEGIES = {"value", "relation", "parent", "event_date", "segment", "milestone
 # A number: digits with thousands separators (comma, space, no-break spaces), a decimal part, or a
 # continental 1.234,5. The atomic group and the start rule (never right after "digit + separator")
 # keep every template linear on hostile input such as "123 123 123 ..." (no backtracking into it).
-NUM = (r"(?<![\w.,/])(?<![^\W\d_]-)(?<!\d[ \u00a0\u202f])(?>\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+(?:\.\d+)?"
+# Lookaheads such as (?=\d) come first: a cheap test before the lookbehinds, at every position.
+NUM = (r"(?=\d)(?<![\w.,/])(?<![^\W\d_]-)(?<!\d[ \u00a0\u202f])(?>\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+(?:\.\d+)?"
        r"|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?)(?!\d|[.,]\d|(?:st|nd|rd|th)\b)")
 RELATIVE = (r"\b(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s)?this\s(?:year|month|week|quarter|spring|summer|"
             r"autumn|fall|winter)|(?:last|next|previous|coming)\s(?:year|month|week|quarter|spring|summer|autumn|fall|winter))\b")
@@ -46,7 +47,9 @@ RELATIVE = (r"\b(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s)?this\s(?:yea
 # modifiers are everywhere in a press release; templates that need nothing rarer run around the
 # general value anchors (any digit, number word, month...).
 ANCHOR_MACROS = ("cursym", "curcode", "curword", "iso", "month", "season", "fraction", "unitsym", "quarter",
-                 "half", "year", "relative", "fuzz")
+                 "half", "year", "relative", "fuzz", "num", "wordnum")
+# an anchor only has to be found, not parsed: a cheaper regex than the macro's where one exists
+ANCHOR_REGEX = {"num": r"\d+"}
 
 
 @dataclass(frozen=True)
@@ -101,18 +104,30 @@ def normalize_name(text: str) -> str:
     return text.casefold().strip(" .,;:")
 
 
+def _first_chars(items: list[str]) -> str:
+    """A character class of the first characters of the items: a one-step test that lets the regex
+    engine skip positions where no item can start (it tries alternatives one by one otherwise)."""
+    chars = sorted({w[0] for w in items if w})
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
 def _alternation(words: Any, *, boundary: str = "word", case_sensitive: bool = False) -> str:
     """Longest-first alternation of literal words; boundary 'word' (not inside a word) or
     'suffix' (may follow a digit directly: the 'bn' of '5.8bn')."""
-    items = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
+    items = sorted({str(w) for w in words if str(w)}, key=lambda w: (-len(w), w))
+    if not items:
+        return "(?!)"
     body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
+    first = _first_chars(items)
     if case_sensitive:
-        body = f"(?-i:{body})"
+        body = f"(?-i:(?={first})(?:{body}))"
+    else:
+        body = f"(?={first})(?:{body})"
     if boundary == "suffix":
-        return rf"(?<![^\W\d_])(?:{body})(?![\w²])"
+        return rf"(?<![^\W\d_]){body}(?![\w²])"
     if case_sensitive:
         return rf"(?<![\w$€£¥]){body}(?![\w²])"
-    return rf"\b(?:{body})(?![\w²])"
+    return rf"\b{body}(?![\w²])"
 
 
 def build_macros(lex: dict[str, Any]) -> dict[str, str]:
@@ -132,9 +147,9 @@ def build_macros(lex: dict[str, Any]) -> dict[str, str]:
         "FRACTION": _alternation(lex["fractions"]),
         "UNITSYM": _alternation(lex["unit_symbols"], boundary="suffix"),
         "MONTH": _alternation(months, case_sensitive=True),
-        "DAY": r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?!\d)",
-        "YEAR": r"(?<![\w.,$€£¥#/])(?:19|20)\d\d(?![\w%/]|[.,]\d|\s?%|-\d)",
-        "ISO": r"(?<![\w-])(?:19|20)\d\d-[01]\d-[0-3]\d(?![\w-])",
+        "DAY": r"(?=\d)(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?!\d)",
+        "YEAR": r"(?=[12])(?<![\w.,$€£¥#/])(?:19|20)\d\d(?![\w%/]|[.,]\d|\s?%|-\d)",
+        "ISO": r"(?=[12])(?<![\w-])(?:19|20)\d\d-[01]\d-[0-3]\d(?![\w-])",
         "PREMOD": _alternation(lex["date_prefix_modifiers"]),
         "FUZZ": r"(?:" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in
                                 sorted(lex["date_fuzzy"], key=lambda k: (-len(k), k))) + r")(?=[\s-]|\d)",
@@ -234,7 +249,8 @@ def _load_values(directory: Path, macros: dict[str, str]) -> list[ValuePattern]:
                     expanded = expand_template(template, macros)
                     compiled.append(re.compile(expanded, re.IGNORECASE))
                     anchor = anchor_macro(expanded)
-                    anchors.append(re.compile(macros[anchor.upper()], re.IGNORECASE) if anchor else None)
+                    anchors.append(re.compile(ANCHOR_REGEX.get(anchor, macros.get(anchor.upper(), "")), re.IGNORECASE)
+                                   if anchor else None)
                     if not anchor and row.get("anchor"):
                         anchors[-1] = re.compile(expand_template(str(row["anchor"]), macros), re.IGNORECASE)
                 except KeyError as exc:
