@@ -133,3 +133,26 @@ def test_anchored_windows_find_what_a_whole_text_scan_finds():
     assert len(texts) > 400
     for text in texts:
         assert find_value_matches(text, pset, []) == _brute_force_matches(text, pset, []), text[:80]
+
+
+def test_required_words_of_token_patterns():
+    from pipeline.nlp import required_words
+    pattern = [{"LOWER": {"IN": ["new", "first"]}, "OP": "?"}, {"IS_TITLE": True}, {"lower": "plant"},
+               {"ORTH": {"IN": ["A", "B"]}, "OP": "+"}, {"TEXT": {"REGEX": "^x"}}, {"LOWER": {"NOT_IN": ["y"]}}]
+    assert required_words(pattern) == (("LOWER", frozenset({"plant"})), ("ORTH", frozenset({"A", "B"})))
+    assert required_words([{"IS_DIGIT": True}]) == ()
+
+
+def test_gated_entity_rules_match_like_a_plain_matcher(nlp_pset):
+    """Entity rules run only over sentences holding their required words: on every test passage
+    and the seeds that gives exactly the matches of the same rules run over the whole Doc."""
+    nlp, _ = nlp_pset
+    ruler = nlp.get_pipe("press_entity_ruler")
+    texts = [p.read_text(encoding="utf-8") for folder in ("tests/data/generalization", "tests/data/heldout", "seeds")
+             for p in sorted((ROOT / folder).glob("*.txt"))]
+    found = 0
+    for doc in nlp.pipe(texts):
+        plain = sorted(m for _, matcher in ruler.gated for m in matcher(doc))
+        assert sorted(ruler._gated_matches(doc)) == plain
+        found += len(plain)
+    assert found > 20
