@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from pipeline.config import Settings
 from pipeline.export import render_csv, safe_cell, write_atomic
 from pipeline.extract.dates import _resolve_partial, normalize_date
 from pipeline.extract.numbers import format_number, parse_digits, parse_word_number
@@ -156,3 +157,28 @@ def test_gated_entity_rules_match_like_a_plain_matcher(nlp_pset):
         assert sorted(ruler._gated_matches(doc)) == plain
         found += len(plain)
     assert found > 20
+
+
+def test_indexed_attribute_ruler_gives_the_rulers_own_matches_and_annotations():
+    """The model's attribute ruler with its matches found by lookup: the same match list as the
+    ruler's token Matcher, and the same POS, morphology and lemmas, on every passage and the seeds."""
+    from pipeline.matching import IndexedAttributeMatch
+    from pipeline.nlp import load_model
+    stock = load_model(Settings().model)
+    ruler = stock.get_pipe("attribute_ruler")
+    indexed = IndexedAttributeMatch(ruler)
+    assert indexed.n_indexed > 100
+    texts = [p.read_text(encoding="utf-8") for folder in ("tests/data/generalization", "tests/data/heldout", "seeds")
+             for p in sorted((ROOT / folder).glob("*.txt"))]
+    texts.append("Y'all ain't gonna believe it: there's nothin' like c'mon, let's go. He gotta go.")
+    before = stock.select_pipes(disable=["attribute_ruler", "lemmatizer", "ner"])
+    docs = list(stock.pipe(texts))
+    before.restore()
+    for doc in docs:
+        assert indexed(doc) == ruler.match(doc)
+    annotated = [[(t.pos_, str(t.morph), t.lemma_) for t in doc] for doc in stock.pipe(texts)]
+    ruler.match = indexed
+    try:
+        assert [[(t.pos_, str(t.morph), t.lemma_) for t in doc] for doc in stock.pipe(texts)] == annotated
+    finally:
+        del ruler.match
