@@ -60,11 +60,16 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1,
                     help="alternate bare/full this many times (order swapped each round) and report the median "
                          "ratio: a shared machine's speed drifts by 10-20%% within minutes")
+    ap.add_argument("--stock-attribute-ruler", action="store_true",
+                    help="run the full pipeline with the model's own attribute_ruler matching instead of "
+                         "pipeline/matching.py's lookup (to see what that replacement is worth)")
     args = ap.parse_args()
     articles = corpus(args.articles)
     words = sum(len(a.text.split()) for a in articles)
     bare = load_model("en_core_web_sm")
     nlp, pset = build_nlp(Settings(patterns_dir=ROOT / "patterns"))
+    if args.stock_attribute_ruler:
+        del nlp.get_pipe("attribute_ruler").match  # back to the class's own Matcher-based method
 
     def run_bare() -> None:
         for _ in bare.pipe((a.text for a in articles), batch_size=32):
@@ -89,7 +94,8 @@ def main() -> None:
     t_bare = statistics.median(t["bare"][0] for t in rounds)
     t_full = statistics.median(t["full"][0] for t in rounds)
     cpu_ratio = statistics.median(t["bare"][1] / t["full"][1] for t in rounds)
-    print(f"articles {len(articles)}  words {words}  rounds {args.rounds}")
+    ruler = "stock attribute_ruler" if args.stock_attribute_ruler else "indexed attribute_ruler"
+    print(f"articles {len(articles)}  words {words}  rounds {args.rounds}  ({ruler} in the full pipeline)")
     print(f"bare nlp.pipe      {words / t_bare:9.0f} words/s  ({t_bare:.1f}s)")
     print(f"full pipeline      {words / t_full:9.0f} words/s  ({t_full:.1f}s)")
     print(f"ratio full/bare    {median:.2f}  (cpu time {cpu_ratio:.2f})")
