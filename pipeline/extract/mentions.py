@@ -11,10 +11,13 @@ from pipeline.extract.entities import entity_mentions, link_within_article
 from pipeline.extract.money import normalize_money
 from pipeline.extract.quantities import (NOT_COUNTED, counted_noun, dominant_product_noun, normalize_percent,
                                          normalize_quantity, noun_unit, rate_after)
-from pipeline.extract.roles import RoleAssertion, role_assertions
+from pipeline.extract.roles import RoleAssertion, role_assertions, role_slot_orgs
 from pipeline.extract.values import find_value_matches, is_phone_like
 from pipeline.patterns import PatternSet
 from pipeline.types import Article, Mention
+
+
+CORPORATE_ROLES = {"ceo", "cfo", "chairman", "managing_director"}
 
 
 @dataclass
@@ -127,11 +130,16 @@ def _bare_dollars(values: list[Mention], lexicon: dict) -> list[Mention]:
 def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
     """Entities, role assertions and values of one parsed article."""
     entities = entity_mentions(doc, article.id, pset)
-    roles = role_assertions(doc, entities, pset.roles, article.id)
+    entities = role_slot_orgs(doc, article.text, entities, pset.roles, pset, article.id)
+    roles = role_assertions(doc, entities, pset.roles, article.id, frozenset(pset.lexicon.get("departments", ())))
     entities = _merge_persons(entities, roles)
     role_orgs = {r.org for r in roles}
-    entities = [replace(e, label="ORG", kind="org") if e.label == "PERSON" and e.canonical in role_orgs
-                and e.pattern_id.startswith("model.") else e for e in entities]
+    # the chief executive's or chairman's organisation is a company even where the model saw a place
+    # ('Mira Holm, CEO of Kestrova'); a president's may be a country ('President of France')
+    company_orgs = {r.org for r in roles if r.attribute in CORPORATE_ROLES}
+    entities = [replace(e, label="ORG", kind="org") if e.pattern_id.startswith("model.") and (
+                (e.label == "PERSON" and e.canonical in role_orgs) or (e.label in ("GPE", "LOC", "NORP") and e.canonical in company_orgs))
+                else e for e in entities]
     values, rates = value_mentions(doc, article, pset, entities)
     entities = [e for e in entities if not (e.pattern_id.startswith("model.")
                                             and any(v.start <= e.start and e.end <= v.end for v in values))]

@@ -6,6 +6,7 @@ model missed it or called it an ORG.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,13 +141,16 @@ def _persons_at(doc: Doc, i: int, sent: Span, index: _EntityIndex, article_id: s
     return persons, i
 
 
-def _orgs_at(doc: Doc, i: int, sent: Span, index: _EntityIndex) -> tuple[list[str], int]:
+def _orgs_at(doc: Doc, i: int, sent: Span, index: _EntityIndex,
+             departments: frozenset[str] = frozenset()) -> tuple[list[str], int]:
     """Organisations from token i: 'Nissan and Mitsubishi Motors', 'the Renault Group'."""
     orgs: list[str] = []
     while i < sent.end:
         if doc[i].lower_ == "the":
             i += 1
             continue
+        if not orgs and doc[i].lower_ in departments:
+            break  # 'Director of Operations': a department
         hit = index.by_start.get(i)
         if not hit or (hit[1].kind not in ORG_KINDS and not (not orgs and hit[1].pattern_id.startswith("model."))):
             break  # right after "CEO of", a name the model called a PERSON or place is the organisation
@@ -162,7 +166,7 @@ def _orgs_at(doc: Doc, i: int, sent: Span, index: _EntityIndex) -> tuple[list[st
 
 
 def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, Any], ...],
-                    article_id: str) -> list[RoleAssertion]:
+                    article_id: str, departments: frozenset[str] = frozenset()) -> list[RoleAssertion]:
     """Every (person, organisation, role) the role rules find, in document order."""
     matcher, by_id = build_role_matcher(doc, roles)
     index = _EntityIndex(doc, entities)
@@ -175,7 +179,7 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         orgs_after: list[str] = []
         j = e
         if j < sent.end and doc[j].lower_ in ("of", "at", "for"):
-            orgs_after, j = _orgs_at(doc, j + 1, sent, index)
+            orgs_after, j = _orgs_at(doc, j + 1, sent, index, departments)
         elif any(by_id[r].get("org_follows") for r in rids):  # "X, who heads Y"
             orgs_after, j = _orgs_at(doc, j, sent, index)
         if role.get("needs_org_after") and not orgs_after:
@@ -251,3 +255,69 @@ def _nearest_org_before(index: _EntityIndex, person: Mention, sent: Span, doc: D
             if best is None or m.end > best.end:
                 best = m
     return [best.canonical] if best else []
+
+
+CAMEL = re.compile(r"^(?:[a-z]{1,6}[A-Z]|[A-Z][a-z]+[A-Z])[A-Za-z0-9]*$")  # easyJet, eBay, BioNTech
+PLACE_LABELS = {"GPE", "LOC", "NORP"}
+
+
+def _org_name_token(token) -> bool:
+    text = token.text
+    if token.is_punct or token.like_num or token.is_space or token.is_stop:
+        return False
+    return bool(CAMEL.match(text)) or (text[:1].isupper() and any(c.isalpha() for c in text))
+
+
+def role_slot_orgs(doc: Doc, text: str, entities: list[Mention], roles: tuple[dict[str, Any], ...], pset: Any,
+                   article_id: str) -> list[Mention]:
+    """The organisation slot of 'X, CEO of Y' holds an organisation even when the model missed it
+    ('CEO of easyJet', 'CEO of Rivian') or swallowed the role into it ('Chair of Inditex' as one
+    ORG). Such a name becomes an ORG mention, and so do its other occurrences in the article that no
+    entity covers ('easyJet carried 82 million passengers'). Names the model calls places stay
+    places ('President of France')."""
+    from dataclasses import replace as _replace
+
+    from pipeline.extract.entities import canonical_for
+
+    matcher, _ = build_role_matcher(doc, roles)
+    departments = set(pset.lexicon.get("departments", ()))
+    added: list[Mention] = []
+    kept = list(entities)
+    for s, e, _ in _role_chains(doc, matcher):
+        sent = doc[s].sent
+        i = e
+        if i >= sent.end or doc[i].lower_ not in ("of", "at"):
+            continue
+        i += 1
+        if i < sent.end and doc[i].lower_ == "the":
+            i += 1
+        j = i
+        while j < sent.end and j - i < 5 and _org_name_token(doc[j]):
+            j += 1
+        if j == i or doc[i].lower_ in departments:
+            continue  # 'head of Sales', 'Director of Operations': a department, not an organisation
+        start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+        overlapping = [m for m in kept if m.start < end and start < m.end]
+        if any(not m.pattern_id.startswith("model.") or m.label in PLACE_LABELS for m in overlapping):
+            continue  # a known entity (found by _orgs_at if it is an organisation) or a place
+        if any(m.label == "ORG" and m.start == start for m in overlapping):
+            continue  # the model already has it
+        name = doc[i:j].text
+        canonical, kind, _ = canonical_for(name, "ORG", pset, "company")
+        mention = Mention(article_id, "ORG", name, start, end, value=canonical, pattern_id="org.role-slot",
+                          kind=kind, canonical=canonical)
+        kept = [m for m in kept if m not in overlapping] + [mention]
+        added.append(mention)
+    if not added:
+        return entities
+    for org in {m.text: m for m in added}.values():
+        for hit in re.finditer(rf"(?<![\w&]){re.escape(org.text)}(?![\w&])", text):
+            s, e = hit.span()
+            overlapping = [m for m in kept if m.start < e and s < m.end]
+            if any((m.start, m.end) == (s, e) and m.label == "ORG" for m in overlapping):
+                continue
+            if overlapping and not all(m.pattern_id.startswith("model.") and (m.start, m.end) == (s, e)
+                                       and m.label not in PLACE_LABELS for m in overlapping):
+                continue  # part of a longer name, or a place
+            kept = [m for m in kept if m not in overlapping] + [_replace(org, start=s, end=e)]
+    return sorted(kept, key=lambda m: (m.start, m.end))
