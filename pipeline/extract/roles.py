@@ -211,6 +211,8 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
             start = j + 1 if j < sent.end and doc[j].text == "," else j
             if start == e or start > j:
                 persons, _ = _persons_at(doc, start, sent, index, article_id)
+        if not persons:
+            persons = _predicate_person(doc, s, e, index)
         orgs = orgs_after or org_before
         if not orgs and persons and k > sent.start and doc[k - 1].text == ",":
             orgs = _nearest_org_before(index, persons[0], sent, doc)
@@ -228,6 +230,26 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
             for person, org in pairs:
                 out.append(RoleAssertion(person, org, by_id[rid]["attribute"], rid, (sent.start_char, sent.end_char)))
     return out
+
+
+def _predicate_person(doc: Doc, s: int, e: int, index: _EntityIndex) -> list[Mention]:
+    """The person a role is predicated of: 'X became CEO of Y', 'X was appointed CEO of Y', 'X took
+    over as chief executive of Y' (the role is the verb's attribute, predicative complement or 'as'
+    object, and X its subject). Never an object: in 'X met the CEO of Y', X is not the CEO."""
+    head = next((t for t in doc[s:e] if not s <= t.head.i < e), doc[e - 1])
+    if head.dep_ == "pobj" and head.head.lower_ == "as":
+        verb = head.head.head
+    elif head.dep_ in ("attr", "oprd"):
+        verb = head.head
+    else:
+        return []
+    if verb.pos_ not in ("VERB", "AUX"):
+        return []
+    for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        for start, (end, mention) in index.by_start.items():
+            if start <= subject.i < end and mention.label == "PERSON":
+                return [mention]
+    return []
 
 
 def _role_chains(doc: Doc, matcher: PhraseMatcher) -> list[tuple[int, int, list[str]]]:
