@@ -42,6 +42,9 @@ def canonical_for(text: str, label: str, pset: PatternSet, kind_hint: str = "") 
     if label == "FAC" and placed:  # "vaccine plant in Vitry-sur-Seine" -> "Vitry-sur-Seine vaccine plant"
         kind = "plant"
         surface = " ".join(x for x in (placed.group(2), placed.group(1).lower(), "plant") if x)
+    elif label == "FAC" and re.match(r"(?:Plant|Werk)\s+[A-ZÀ-Þ]", surface):  # "Plant Spartanburg"
+        kind = "plant"
+        surface = re.sub(r"^(?:Plant|Werk)\s+", "", surface) + " plant"
     elif label == "FAC" and re.search(rf"\b{PLANT_WORDS}$", surface, re.I):
         kind = "plant"
         surface = re.sub(rf"\s+{PLANT_WORDS}$", " plant", surface, flags=re.I)
