@@ -130,7 +130,7 @@ def _bare_dollars(values: list[Mention], lexicon: dict) -> list[Mention]:
 def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
     """Entities, role assertions and values of one parsed article."""
     entities = entity_mentions(doc, article.id, pset)
-    entities = role_slot_orgs(doc, article.text, entities, pset.roles, pset, article.id)
+    entities = role_slot_orgs(doc, article.text, entities, pset, article.id)
     roles = role_assertions(doc, entities, pset.roles, article.id, frozenset(pset.lexicon.get("departments", ())))
     entities = _merge_persons(entities, roles)
     role_orgs = {r.org for r in roles}

@@ -7,12 +7,14 @@ model missed it or called it an ORG.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from pipeline.extract.entities import canonical_for
+from pipeline.patterns import PatternSet
 from pipeline.types import Mention
 
 PARTICLES = {"de", "del", "della", "da", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "al", "dos", "das", "ten", "ter"}
@@ -290,18 +292,13 @@ def _org_name_token(token) -> bool:
     return bool(CAMEL.match(text)) or (text[:1].isupper() and any(c.isalpha() for c in text))
 
 
-def role_slot_orgs(doc: Doc, text: str, entities: list[Mention], roles: tuple[dict[str, Any], ...], pset: Any,
-                   article_id: str) -> list[Mention]:
+def role_slot_orgs(doc: Doc, text: str, entities: list[Mention], pset: PatternSet, article_id: str) -> list[Mention]:
     """The organisation slot of 'X, CEO of Y' holds an organisation even when the model missed it
     ('CEO of easyJet', 'CEO of Rivian') or swallowed the role into it ('Chair of Inditex' as one
     ORG). Such a name becomes an ORG mention, and so do its other occurrences in the article that no
     entity covers ('easyJet carried 82 million passengers'). Names the model calls places stay
     places ('President of France')."""
-    from dataclasses import replace as _replace
-
-    from pipeline.extract.entities import canonical_for
-
-    matcher, _ = build_role_matcher(doc, roles)
+    matcher, _ = build_role_matcher(doc, pset.roles)
     departments = set(pset.lexicon.get("departments", ()))
     added: list[Mention] = []
     kept = list(entities)
@@ -341,5 +338,5 @@ def role_slot_orgs(doc: Doc, text: str, entities: list[Mention], roles: tuple[di
             if overlapping and not all(m.pattern_id.startswith("model.") and (m.start, m.end) == (s, e)
                                        and m.label not in PLACE_LABELS for m in overlapping):
                 continue  # part of a longer name, or a place
-            kept = [m for m in kept if m not in overlapping] + [_replace(org, start=s, end=e)]
+            kept = [m for m in kept if m not in overlapping] + [replace(org, start=s, end=e)]
     return sorted(kept, key=lambda m: (m.start, m.end))
