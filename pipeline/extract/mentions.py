@@ -17,9 +17,6 @@ from pipeline.patterns import PatternSet
 from pipeline.types import Article, Mention
 
 
-CORPORATE_ROLES = {"ceo", "cfo", "chairman", "managing_director"}
-
-
 @dataclass
 class Analysis:
     """One article's Doc with its mentions: what the fact rules read."""
@@ -136,7 +133,8 @@ def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
     role_orgs = {r.org for r in roles}
     # the chief executive's or chairman's organisation is a company even where the model saw a place
     # ('Mira Holm, CEO of Kestrova'); a president's may be a country ('President of France')
-    company_orgs = {r.org for r in roles if r.attribute in CORPORATE_ROLES}
+    company_roles = {role["id"] for role in pset.roles if role.get("org_is_company")}
+    company_orgs = {r.org for r in roles if r.rule_id in company_roles}
     entities = [replace(e, label="ORG", kind="org") if e.pattern_id.startswith("model.") and (
                 (e.label == "PERSON" and e.canonical in role_orgs) or (e.label in ("GPE", "LOC", "NORP") and e.canonical in company_orgs))
                 else e for e in entities]
