@@ -112,14 +112,20 @@ def normalize_percent(groups: dict[str, str], lexicon: dict[str, Any], pattern_i
 
 
 def dominant_product_noun(doc: Doc, lexicon: dict[str, Any]) -> str:
-    """What an article counts when it says 'units': its most frequent product noun (ties by name)."""
+    """What an article counts when it says 'units': its most frequent product noun (ties by name).
+    Computed once per Doc (values and fact rules both ask)."""
+    key = ("press-facts", "product_noun", id(lexicon))
+    if key in doc.user_data:
+        return doc.user_data[key]
     counts: dict[str, int] = {}
     nouns = set(lexicon["product_nouns"]) | set(lexicon["noun_unit_aliases"])
     for token in doc:
+        if token.pos_ not in ("NOUN", "PROPN"):
+            continue
         lemma = token.lemma_.lower()
-        if token.pos_ in ("NOUN", "PROPN") and lemma in nouns:
+        if lemma in nouns:
             unit = lookup(lexicon["noun_unit_aliases"], lemma) or lemma
             counts[unit] = counts.get(unit, 0) + 1
-    if not counts:
-        return ""
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    found = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counts else ""
+    doc.user_data[key] = found
+    return found
