@@ -459,7 +459,11 @@ def _value_facts(ctx: ArticleContext, rules: list[dict[str, Any]]) -> list[Fact]
                 if units is not None and value.unit not in units and not (
                         "@product_nouns" in units and value.unit in ctx.pset.lexicon["product_nouns"]):
                     continue
-                distance = rule_distance(sent, rule, vpos, clause)
+                if rule.get("value_position") == "modifies_trigger":
+                    noun = _modified_noun(ctx, value)
+                    distance = 0 if noun is not None and _rule_distance_to(sent, rule, noun, ctx) else None
+                else:
+                    distance = rule_distance(sent, rule, vpos, clause)
                 if distance is not None:
                     candidates.append((distance, rule["_line"], rule))
             for _, _, rule in sorted(candidates, key=lambda c: (c[0], c[1])):
@@ -468,6 +472,28 @@ def _value_facts(ctx: ArticleContext, rules: list[dict[str, Any]]) -> list[Fact]
                     facts.extend(found)
                     break
     return facts
+
+
+def _modified_noun(ctx: ArticleContext, value: Mention) -> Token | None:
+    """The noun an amount sizes: 'a €7.3 billion battery plant' -> plant, 'the $2bn factory' ->
+    factory (the value's root is that noun's number or compound modifier)."""
+    span = ctx.doc.char_span(value.start, value.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    root = span.root
+    head = root.head
+    if root.dep_ in ("nummod", "compound", "amod", "nmod") and head.i >= span.end and head.pos_ in ("NOUN", "PROPN"):
+        return head
+    return None
+
+
+def _rule_distance_to(sent: Sentence, rule: dict[str, Any], noun: Token, ctx: ArticleContext) -> bool:
+    """Whether the noun is one of the rule's trigger words (lemma or surface form) and no `unless`
+    word is in the sentence."""
+    if rule.get("unless") and _trigger_positions(sent, rule["unless"], inherited=False):
+        return False
+    words = {w.lower() for w in rule.get("triggers", []) if " " not in w}
+    return noun.lemma_.lower() in words or noun.lower_ in words
 
 
 def _apply_value_rule(ctx: ArticleContext, sent: Sentence, rule: dict[str, Any], value: Mention, text: str) -> list[Fact]:
