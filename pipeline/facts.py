@@ -409,9 +409,26 @@ def _owned_date(sent: Sentence, value: Mention, text: str) -> Mention | None:
     return None
 
 
+def _in_other_relative_clause(sent: Sentence, year: Mention, value: Mention) -> bool:
+    """A year inside a relative clause that does not hold the value dates something else: in 'The
+    Kenitra plant, which opened in 2019, employs 3,500 people' 2019 is no period of the 3,500."""
+    doc = sent.span.doc
+    year_span = doc.char_span(year.start, year.end, alignment_mode="expand")
+    value_span = doc.char_span(value.start, value.end, alignment_mode="expand")
+    if year_span is None or value_span is None or not len(year_span) or not len(value_span):
+        return False
+    token = year_span.root
+    while token.head.i != token.i:
+        if token.dep_ == "relcl":
+            return not (token.left_edge.i <= value_span.root.i <= token.right_edge.i)
+        token = token.head
+    return False
+
+
 def _period(sent: Sentence, value: Mention, others: list[Mention], text: str) -> str:
     """The year a figure is for: the closest year in its sentence not closer to another figure."""
-    years = [m for m in sent.values if m.label == "DATE" and m.precision == "year" and m.value[:4].isdigit()]
+    years = [m for m in sent.values if m.label == "DATE" and m.precision == "year" and m.value[:4].isdigit()
+             and not _in_other_relative_clause(sent, m, value)]
     if not years:
         return ""
     def gap(year: Mention, figure: Mention) -> int:
