@@ -478,7 +478,7 @@ def _value_facts(ctx: ArticleContext, rules: list[dict[str, Any]]) -> list[Fact]
                     continue
                 if rule.get("value_position") == "modifies_trigger":
                     noun = _modified_noun(ctx, value)
-                    distance = 0 if noun is not None and _rule_distance_to(sent, rule, noun, ctx) else None
+                    distance = 0 if noun is not None and _noun_is_trigger(sent, rule, noun) else None
                 else:
                     distance = rule_distance(sent, rule, vpos, clause)
                 if distance is not None:
@@ -504,7 +504,7 @@ def _modified_noun(ctx: ArticleContext, value: Mention) -> Token | None:
     return None
 
 
-def _rule_distance_to(sent: Sentence, rule: dict[str, Any], noun: Token, ctx: ArticleContext) -> bool:
+def _noun_is_trigger(sent: Sentence, rule: dict[str, Any], noun: Token) -> bool:
     """Whether the noun is one of the rule's trigger words (lemma or surface form) and no `unless`
     word is in the sentence."""
     if rule.get("unless") and _trigger_positions(sent, rule["unless"], inherited=False):

@@ -11,7 +11,7 @@ from pipeline.extract.entities import entity_mentions, link_within_article
 from pipeline.extract.money import normalize_money
 from pipeline.extract.quantities import (NOT_COUNTED, counted_noun, dominant_product_noun, normalize_percent,
                                          normalize_quantity, noun_unit, rate_after)
-from pipeline.extract.roles import RoleAssertion, role_assertions, role_slot_orgs
+from pipeline.extract.roles import RoleAssertion, role_assertions, role_chains, role_slot_orgs
 from pipeline.extract.values import find_value_matches, is_phone_like
 from pipeline.patterns import PatternSet
 from pipeline.types import Article, Mention
@@ -127,8 +127,9 @@ def _bare_dollars(values: list[Mention], lexicon: dict) -> list[Mention]:
 def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
     """Entities, role assertions and values of one parsed article."""
     entities = entity_mentions(doc, article.id, pset)
-    entities = role_slot_orgs(doc, article.text, entities, pset, article.id)
-    roles = role_assertions(doc, entities, pset.roles, article.id, frozenset(pset.lexicon.get("departments", ())))
+    chains = role_chains(doc, pset.roles)
+    entities = role_slot_orgs(doc, article.text, entities, pset, article.id, chains)
+    roles = role_assertions(doc, entities, pset.roles, article.id, frozenset(pset.lexicon.get("departments", ())), chains)
     entities = _merge_persons(entities, roles)
     role_orgs = {r.org for r in roles}
     # the chief executive's or chairman's organisation is a company even where the model saw a place

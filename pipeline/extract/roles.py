@@ -167,13 +167,21 @@ def _orgs_at(doc: Doc, i: int, sent: Span, index: _EntityIndex,
     return orgs, i
 
 
+def role_chains(doc: Doc, roles: tuple[dict[str, Any], ...]) -> list[tuple[int, int, list[str]]]:
+    """The article's role slots (token start, end, role ids): found once, read by role_slot_orgs
+    and role_assertions."""
+    matcher, _ = build_role_matcher(doc, roles)
+    return _role_chains(doc, matcher)
+
+
 def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, Any], ...],
-                    article_id: str, departments: frozenset[str] = frozenset()) -> list[RoleAssertion]:
+                    article_id: str, departments: frozenset[str] = frozenset(),
+                    chains: list[tuple[int, int, list[str]]] | None = None) -> list[RoleAssertion]:
     """Every (person, organisation, role) the role rules find, in document order."""
     matcher, by_id = build_role_matcher(doc, roles)
     index = _EntityIndex(doc, entities)
     out: list[RoleAssertion] = []
-    for s, e, rids in _role_chains(doc, matcher):
+    for s, e, rids in (chains if chains is not None else _role_chains(doc, matcher)):
         role = {"needs_org_after": all(by_id[r].get("needs_org_after") for r in rids)}
         sent = doc[s].sent
         if any(doc[j].lower_ in STOP_BEFORE for j in range(max(sent.start, s - 2), s)):
@@ -292,17 +300,17 @@ def _org_name_token(token) -> bool:
     return bool(CAMEL.match(text)) or (text[:1].isupper() and any(c.isalpha() for c in text))
 
 
-def role_slot_orgs(doc: Doc, text: str, entities: list[Mention], pset: PatternSet, article_id: str) -> list[Mention]:
+def role_slot_orgs(doc: Doc, text: str, entities: list[Mention], pset: PatternSet, article_id: str,
+                   chains: list[tuple[int, int, list[str]]] | None = None) -> list[Mention]:
     """The organisation slot of 'X, CEO of Y' holds an organisation even when the model missed it
     ('CEO of easyJet', 'CEO of Rivian') or swallowed the role into it ('Chair of Inditex' as one
     ORG). Such a name becomes an ORG mention, and so do its other occurrences in the article that no
     entity covers ('easyJet carried 82 million passengers'). Names the model calls places stay
     places ('President of France')."""
-    matcher, _ = build_role_matcher(doc, pset.roles)
     departments = set(pset.lexicon.get("departments", ()))
     added: list[Mention] = []
     kept = list(entities)
-    for s, e, _ in _role_chains(doc, matcher):
+    for s, e, _ in (chains if chains is not None else role_chains(doc, pset.roles)):
         sent = doc[s].sent
         i = e
         if i >= sent.end or doc[i].lower_ not in ("of", "at"):
