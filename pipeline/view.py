@@ -56,6 +56,7 @@ class ArticleView:
     entities: tuple[Mention, ...]
     values: tuple[Mention, ...]
     rates: dict[int, str] = field(default_factory=dict)
+    person_orgs: dict[str, str] = field(default_factory=dict)  # person -> the organisation of their role
 
     @property
     def text(self) -> str:
@@ -65,7 +66,8 @@ class ArticleView:
         data = {"article": asdict(self.article), "tokens": [list(asdict(t).values()) for t in self.tokens],
                 "sentences": [list(asdict(s).values()) for s in self.sentences],
                 "entities": [asdict(m) for m in self.entities], "values": [asdict(m) for m in self.values],
-                "rates": {str(k): v for k, v in sorted(self.rates.items())}}
+                "rates": {str(k): v for k, v in sorted(self.rates.items())},
+                "person_orgs": dict(sorted(self.person_orgs.items()))}
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -75,11 +77,11 @@ class ArticleView:
         art["dateline"] = tuple(art.get("dateline") or (0, 0))
         return cls(Article(**art), tuple(Tok(*t) for t in data["tokens"]), tuple(Sent(*s) for s in data["sentences"]),
                    tuple(Mention(**m) for m in data["entities"]), tuple(Mention(**m) for m in data["values"]),
-                   {int(k): v for k, v in data["rates"].items()})
+                   {int(k): v for k, v in data["rates"].items()}, dict(data.get("person_orgs", {})))
 
 
 def build_view(doc: Any, article: Article, entities: list[Mention], values: list[Mention],
-               rates: dict[int, str]) -> ArticleView:
+               rates: dict[int, str], person_orgs: dict[str, str] | None = None) -> ArticleView:
     """Copy what the facts stage needs out of a spaCy Doc (duck-typed: no spaCy import here)."""
     sentences: list[Sent] = []
     sent_of: dict[int, int] = {}
@@ -89,7 +91,8 @@ def build_view(doc: Any, article: Article, entities: list[Mention], values: list
             sent_of[i] = n
     tokens = tuple(Tok(t.i, t.idx, t.text, t.lemma_.lower(), t.pos_, t.tag_, t.dep_, t.head.i, sent_of.get(t.i, 0))
                    for t in doc)
-    return ArticleView(article, tokens, tuple(sentences), tuple(entities), tuple(values), dict(rates))
+    return ArticleView(article, tokens, tuple(sentences), tuple(entities), tuple(values), dict(rates),
+                       dict(person_orgs or {}))
 
 
 def view_from_words(words: list[str], *, heads: list[int] | None = None, deps: list[str] | None = None,

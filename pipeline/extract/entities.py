@@ -164,6 +164,33 @@ def link_within_article(mentions: list[Mention], text: str) -> list[Mention]:
         if m.kind == "plant" and m.canonical in plants:
             m = replace(m, canonical=plants[m.canonical])
         out.append(m)
+    return harmonize_labels(out)
+
+
+def harmonize_labels(mentions: list[Mention]) -> list[Mention]:
+    """One name, one kind within an article, where the model wavers: a lone surname it called an
+    organisation is the person named in full elsewhere ('Rentler' after 'Barbara Rentler'); a
+    'person' whose words begin an organisation's name is that organisation ('Ross Stores' beside
+    'Ross Stores, Inc.')."""
+    from dataclasses import replace
+
+    full_people = {m.canonical.split()[-1]: m for m in mentions
+                   if m.label == "PERSON" and len(m.canonical.split()) >= 2 and m.canonical.split()[-1][:1].isupper()}
+    orgs = [m for m in mentions if m.label == "ORG" and m.kind != "person"]
+    out = []
+    for m in mentions:
+        model = m.pattern_id.startswith("model.")
+        if model and m.label == "ORG" and " " not in m.text.strip() and m.text.strip() in full_people:
+            person = full_people[m.text.strip()]
+            m = replace(m, label="PERSON", kind="person", canonical=person.canonical)
+        elif model and m.label == "PERSON":
+            words = m.text.strip()
+            longer = [o for o in orgs if o.text.startswith(words) and o.text != words
+                      and not o.text[len(words):len(words) + 1].isalnum() and o.text.strip() not in full_people]
+            if longer:
+                org = longer[0]
+                m = replace(m, label="ORG", kind=org.kind, canonical=org.canonical)
+        out.append(m)
     return out
 
 

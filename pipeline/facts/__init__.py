@@ -7,6 +7,7 @@ from dataclasses import replace
 from pipeline.extract.mentions import Analysis
 from pipeline.facts import rules as _rules
 from pipeline.facts.open import open_facts
+from pipeline.facts.subjects import never_subjects
 from pipeline.patterns import PatternSet
 from pipeline.types import Fact, Mention
 from pipeline.view import build_view
@@ -20,7 +21,12 @@ def facts_and_outcomes(analysis: Analysis, pset: PatternSet) -> tuple[list[Fact]
     """All facts of one article and its mentions, each value mention with the fact it fed or the
     reason it fed none (`Mention.fed`)."""
     closed = _rules.extract_facts(analysis, pset)
-    view = build_view(analysis.doc, analysis.article, analysis.entities, analysis.values, analysis.rates)
+    person_orgs = {}
+    for r in analysis.roles:
+        person_orgs.setdefault(r.person.canonical, r.org)
+    view = build_view(analysis.doc, analysis.article, analysis.entities, analysis.values, analysis.rates, person_orgs)
+    never = never_subjects(view, pset.open_rules.words)
+    closed = [f for f in closed if not (f.value_type in VALUE_FACT_TYPES and f.subject in never)]
     used = {}
     for f in closed:
         if f.value_type in VALUE_FACT_TYPES:

@@ -25,7 +25,7 @@ from typing import Any
 
 from pipeline.facts.attributes import VocabEntry, choose_attribute, cues, fallback_attribute, key_figure_label
 from pipeline.facts.qualifiers import modality_of, period_of
-from pipeline.facts.subjects import Choice, SubjectResolver
+from pipeline.facts.subjects import Choice, SubjectResolver  # noqa: F401
 from pipeline.facts.syntax import Syntax
 from pipeline.types import Fact, Mention
 from pipeline.view import ArticleView
@@ -77,7 +77,6 @@ def open_facts(view: ArticleView, rules: OpenRules, used: dict[tuple[int, int], 
         if key in used:
             f = used[key]
             outcomes[key] = f"{f.attribute}@{f.subject}"
-            resolver.focus = Choice(f.subject, "org", "focus")
             continue
         reason = _reason(view, v, key, where, periods, syn, speech, rules)
         if reason:
@@ -173,7 +172,7 @@ def _make(view: ArticleView, syn: Syntax, rules: OpenRules, v: Mention, ids: lis
           path: list[int], choice: Choice, periods: dict) -> list[Fact]:
     found = cues(syn, v, ids, root, path)
     attribute, entry = choose_attribute(rules.vocabulary, v, found)
-    rule_id = f"open.{entry}" if entry else "open.fallback"
+    rule_id = f"open.{entry or 'fallback'}@{choice.how}"
     if not attribute:
         attribute = fallback_attribute(syn, v, path)
     period = periods.get((v.start, v.end))
