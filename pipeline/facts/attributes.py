@@ -48,6 +48,9 @@ def cues(syn: Syntax, value: Mention, ids: list[int], root: int, path: list[int]
         if word and dist < found.get(word, 1e9):
             found[word] = dist
 
+    after = syn.view.text[value.end:value.end + 16].lower()
+    if re.match(r"\s*(?:per|a|each)\s+(?:share|unit|tonne|ton|barrel|vehicle|car)\b", after):
+        add("per " + re.match(r"\s*(?:per|a|each)\s+(\w+)", after).group(1), 0)
     label = key_figure_label(syn.view.text, value.start)
     if label:
         for w in re.findall(r"[a-z][a-z-]*", label.lower()):
@@ -82,7 +85,7 @@ def key_figure_label(text: str, start: int) -> str:
     """'WORKFORCE' in '- WORKFORCE: 2 473 on December 31, 2023' (the label before a colon on the
     value's line); '' when the line has none."""
     line_start = text.rfind("\n", 0, start) + 1
-    m = re.match(r"[\s\-*•–]*([A-Za-z][\w &/'-]{1,40}?)\s*:\s*", text[line_start:start])
+    m = re.match(r"[\s\-*•–]*([A-Za-z][\w &/'()-]{1,40}?)\s*:\s*", text[line_start:start])
     if m and m.end() >= start - line_start - 40:
         return m.group(1).strip()
     return ""
@@ -112,8 +115,17 @@ def choose_attribute(entries: tuple[VocabEntry, ...], value: Mention, found: dic
 def fallback_attribute(syn: Syntax, value: Mention, path: list[int]) -> str:
     """The name of a figure the vocabulary does not know: the governing noun or verb
     ('a 45-minute ride' -> ride), '<unit>_count' for counts, else the value kind."""
+    label = key_figure_label(syn.view.text, value.start)
+    label = re.sub(r"\([^)]*\)", "", label).strip()
+    if label and value.label != "DATE":
+        return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_") or "value"
     noun = next((syn.toks[i].lemma for i in path[:3] if syn.toks[i].pos == "NOUN"), "")
-    verb = next((syn.toks[i].lemma for i in path[:4] if syn.toks[i].pos == "VERB"), "")
+    verb_at = next((i for i in path[:4] if syn.toks[i].pos in ("VERB", "AUX")), None)
+    verb = syn.toks[verb_at].lemma if verb_at is not None and syn.toks[verb_at].pos == "VERB" else ""
+    if verb_at is not None and syn.toks[verb_at].lemma in REPORTING_VERBS and value.label != "DATE":
+        said_of = [c for c in syn.children[verb_at] if syn.toks[c].dep in ("nsubj", "nsubjpass") and syn.toks[c].pos in ("NOUN", "PROPN")]
+        if said_of:  # 'Inventory was $2.3 million' -> inventory
+            noun = syn.toks[said_of[0]].lemma
     unit = value.unit.split("/")[0]
     if value.label == "MONEY":
         name = f"{noun}_amount" if noun else "amount"

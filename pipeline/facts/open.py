@@ -192,6 +192,10 @@ def _make(view: ArticleView, syn: Syntax, rules: OpenRules, v: Mention, ids: lis
     rate = view.rates.get(v.start, "")
     if rate and unit and "/" not in unit:
         common["unit"] = f"{unit}/{rate}"
-    period_value = period.value[:4] if period is not None and period.value[:4].isdigit() else ""
+    period_value = ""
+    if period is not None and re.fullmatch(r"\d{4}(?:-(?:Q[1-4]|H[12]))?", period.value):
+        period_value = period.value
+    elif period is not None and period.value[:4].isdigit():
+        period_value = period.value[:4]
     return [Fact(art.id, choice.name, attribute, v.value, VALUE_TYPES[v.label], period=period_value,
                  modality=modality, **common)]
