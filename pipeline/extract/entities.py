@@ -164,16 +164,22 @@ def link_within_article(mentions: list[Mention], text: str) -> list[Mention]:
         if m.kind == "plant" and m.canonical in plants:
             m = replace(m, canonical=plants[m.canonical])
         out.append(m)
-    return harmonize_labels(out)
+    return out
 
 
-def harmonize_labels(mentions: list[Mention]) -> list[Mention]:
+def harmonize_labels(mentions: list[Mention], text: str = "", words: dict | None = None) -> list[Mention]:
     """One name, one kind within an article, where the model wavers: a lone surname it called an
     organisation is the person named in full elsewhere ('Rentler' after 'Barbara Rentler'); a
     'person' whose words begin an organisation's name is that organisation ('Ross Stores' beside
     'Ross Stores, Inc.')."""
     from dataclasses import replace
 
+    words = words or {}
+    org_words = set(words.get("org_name_words", ()))
+    site_nouns = {w for kind in ("plant", "project") for w in words.get("generic_refs", {}).get(kind, ())}
+    not_people = _not_people(mentions, text, org_words, site_nouns)
+    mentions = [replace(m, label="ORG" if kind == "org" else "FAC", kind=kind) if (kind := not_people.get(m.canonical))
+                and m.label == "PERSON" and m.pattern_id.startswith("model.") else m for m in mentions]
     full_people = {m.canonical.split()[-1]: m for m in mentions
                    if m.label == "PERSON" and len(m.canonical.split()) >= 2 and m.canonical.split()[-1][:1].isupper()}
     orgs = [m for m in mentions if m.label == "ORG" and m.kind != "person"]
@@ -222,4 +228,22 @@ def _plant_names(mentions: list[Mention]) -> dict[str, str]:
         fuller = [o for o in names if o != name and bare(o) == bare(name) and len(o) > len(name)]
         if fuller:
             out[name] = max(fuller, key=lambda o: (len(o), o))
+    return out
+
+
+def _not_people(mentions: list[Mention], text: str, org_words: set[str], site_nouns: set[str]) -> dict[str, str]:
+    """Names the model called persons that the article shows are not: a digit or an organisation
+    word in the name ('Vineyard Wind 1', 'Avangrid Renewables') -> org; followed anywhere by a site
+    or project noun ('the Jansen project', "Jansen's mine") -> project."""
+    out: dict[str, str] = {}
+    for m in mentions:
+        if m.label != "PERSON" or not m.pattern_id.startswith("model."):
+            continue
+        tokens = m.canonical.lower().replace("-", " ").split()
+        if any(t.isdigit() for t in tokens) or set(tokens) & org_words:
+            out.setdefault(m.canonical, "org")
+            continue
+        after = re.match(r"(?:['’]s)?\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\b", text[m.end:m.end + 40]) if text else None
+        if after and after.group(1) in site_nouns:
+            out[m.canonical] = "project"
     return out

@@ -13,6 +13,7 @@ Reasons a value feeds no fact (the `fact` column of mentions.csv says which):
   age            a person's age ('aged 54', '54-year-old')
   publication_date  the article's own date in a header line ('Published: Jun. 5, 2025')
   time_span      a clock duration or 'hours ago' (seconds, minutes, hours)
+  part_of_name   a number inside a name ('Car of the Year 2025', 'ISO 14001')
   bare_number    a number with no unit, no label and no figure beside it to borrow one from
   unknown_percent  a percentage nothing in the vocabulary names
   no_subject     no entity in the article to attach it to
@@ -149,9 +150,17 @@ def _reason(view: ArticleView, v: Mention, key: tuple[int, int], where: dict, pe
     line_start = view.text.rfind("\n", 0, v.start) + 1
     line_end = view.text.find("\n", v.end)
     line = view.text[line_start:line_end if line_end >= 0 else len(view.text)]
-    if v.label == "DATE" and (v.value == view.article.published or re.search(r"(?i)\b(?:published|updated|posted|date)\b", line)) \
-            and not any(syn.toks[i].pos in ("VERB", "AUX") for i in syn.tokens_in(line_start, line_start + len(line))):
+    if v.label == "DATE" and (re.match(r"(?i)\s*(?:published|updated|posted|date|last updated)\b", line) or (
+            v.value == view.article.published
+            and not any(syn.toks[i].pos in ("VERB", "AUX") for i in syn.tokens_in(line_start, line_start + len(line))))):
         return "publication_date"
+    if v.label == "DATE" and v.precision == "year" and re.fullmatch(r"\d{4}", v.text.strip()):
+        before = re.search(r"([A-Z][a-z]+)\s+$", view.text[max(line_start, v.start - 30):v.start])
+        if before and before.group(1).lower() not in rules.words["period_preps"] and before.start() > 0 \
+                and before.group(1).lower() not in {"in", "since", "by", "until", "from", "of", "fiscal"}:
+            return "part_of_name"  # 'Car of the Year 2025', 'Vision 2030'
+    if v.label == "QUANTITY" and re.search(r"\b[A-Z]{2,5}\s*$", view.text[max(line_start, v.start - 8):v.start]) and not v.unit:
+        return "part_of_name"  # 'ISO 14001
     if v.label == "QUANTITY":
         before, after = view.text[max(0, v.start - 8):v.start].lower(), view.text[v.end:v.end + 12].lower()
         if re.search(r"\baged?\s*$", before) or re.match(r"-?\s*years?[ -]old\b", after) or (

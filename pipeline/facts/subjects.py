@@ -72,7 +72,7 @@ class SubjectResolver:
         saw no entity: 'the Vineyard Wind project', 'the Jansen Stage 1 potash project'."""
         syn = self.syn
         taken = set()
-        for m in self.view.entities:
+        for m in (*self.view.entities, *self.view.values):
             taken.update(syn.tokens_in(m.start, m.end))
         out = []
         for tok in syn.toks:
@@ -337,14 +337,24 @@ class SubjectResolver:
         return bool(words & self.authorities) or (m is not None and group_of(m) == "place")
 
     def _beneficiary(self, verb: int, value: Mention) -> Choice | None:
+        """Who an authority's or approver's money is for: the object of 'for'/'to', or what a purpose
+        clause builds ('approved $7.5bn in capital spending to build Jansen Stage 1')."""
         syn = self.syn
         preps = set(self.words["beneficiary_preps"])
-        for i in syn.subtree(verb):
-            if syn.toks[i].dep == "prep" and syn.toks[i].lower in preps:
-                for obj in syn.kids(i, frozenset({"pobj"})):
-                    m = self._entity_in(syn.name_parts(obj), value)
-                    if m is not None and group_of(m) in ("org", "plant", "project", "product"):
-                        return Choice(m.canonical, group_of(m), "beneficiary")
+        for i in sorted(syn.subtree(verb)):
+            t = syn.toks[i]
+            objs: list[int] = []
+            if t.dep == "prep" and t.lower in preps:
+                objs = syn.kids(i, frozenset({"pobj"}))
+            elif t.pos == "VERB" and t.dep in ("xcomp", "advcl", "acl") and i != verb:
+                objs = syn.kids(i, frozenset({"dobj"}))
+            for obj in objs:
+                m = self._entity_in(syn.name_parts(obj), value)
+                if m is not None and group_of(m) in ("org", "plant", "project", "product"):
+                    return Choice(m.canonical, group_of(m), "beneficiary")
+                named = self._named_noun(obj, value)
+                if named is not None:
+                    return Choice(named.name, named.group, "beneficiary")
         return None
 
     def _nearest(self, value: Mention, root: int) -> Choice | None:
