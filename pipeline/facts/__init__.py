@@ -32,6 +32,8 @@ def facts_and_outcomes(analysis: Analysis, pset: PatternSet) -> tuple[list[Fact]
         if f.value_type in VALUE_FACT_TYPES:
             used.setdefault((f.start, f.end), f)
     extra, outcomes = open_facts(view, pset.open_rules, used)
+    seen = {(f.subject, f.attribute, f.value, f.period) for f in closed}
+    extra = [f for f in extra if (f.subject, f.attribute, f.value, f.period) not in seen]  # said twice ('4 brands', 'four clients')
     facts = sorted(closed + extra, key=lambda f: (f.start, f.attribute, f.subject, f.value))
     mentions = [replace(m, fed=outcomes.get((m.start, m.end), "")) if m.label in ("MONEY", "QUANTITY", "PERCENT", "DATE")
                 else m for m in analysis.mentions]
