@@ -19,7 +19,7 @@ from pipeline.export import (CONFLICT_COLUMNS, ENTITY_COLUMNS, ERROR_COLUMNS, FA
                              PROVENANCE_COLUMNS, conflict_rows, entity_rows, error_rows, fact_rows, mention_rows,
                              provenance_rows, render_csv, to_frame as _to_frame, write_atomic)
 from pipeline.extract.mentions import analyze
-from pipeline.facts import facts_and_outcomes
+from pipeline.extract.article_facts import facts_and_outcomes
 from pipeline.ingest import read_inputs
 from pipeline.nlp import build_nlp, parse_articles
 from pipeline.patterns import PatternSet, load_patterns

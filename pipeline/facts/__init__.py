@@ -1,45 +1,13 @@
-"""The facts stage: closed attribute rules (rules.py, being retired) plus open, value-centric facts
-(open.py and its helpers, which never import spaCy)."""
-from __future__ import annotations
+"""The facts stage: pure functions over an ArticleView (pipeline/view.py); never imports spaCy
+(tests/test_open_facts.py checks it).
 
-from dataclasses import replace
-
-from pipeline.extract.mentions import Analysis
-from pipeline.facts import rules as _rules
-from pipeline.facts.open import open_facts
+open.py        the dispatcher: every value mention becomes a fact or gets a reason
+subjects.py    which entity a value is about
+attributes.py  what the value is, from patterns/vocabulary.jsonl
+qualifiers.py  period and modality
+syntax.py      dependency walks over the view's tokens
+"""
+from pipeline.facts.open import OpenRules, open_facts
 from pipeline.facts.subjects import never_subjects
-from pipeline.patterns import PatternSet
-from pipeline.types import Fact, Mention
-from pipeline.view import build_view
 
-__all__ = ["extract_facts", "facts_and_outcomes"]
-
-VALUE_FACT_TYPES = ("money", "quantity", "percent", "date")
-
-
-def facts_and_outcomes(analysis: Analysis, pset: PatternSet) -> tuple[list[Fact], list[Mention]]:
-    """All facts of one article and its mentions, each value mention with the fact it fed or the
-    reason it fed none (`Mention.fed`)."""
-    closed = _rules.extract_facts(analysis, pset)
-    person_orgs = {}
-    for r in analysis.roles:
-        person_orgs.setdefault(r.person.canonical, r.org)
-    view = build_view(analysis.doc, analysis.article, analysis.entities, analysis.values, analysis.rates, person_orgs)
-    never = never_subjects(view, pset.open_rules.words)
-    closed = [f for f in closed if not (f.value_type in VALUE_FACT_TYPES and f.subject in never)]
-    used = {}
-    for f in closed:
-        if f.value_type in VALUE_FACT_TYPES:
-            used.setdefault((f.start, f.end), f)
-    extra, outcomes = open_facts(view, pset.open_rules, used)
-    seen = {(f.subject, f.attribute, f.value, f.period) for f in closed}
-    extra = [f for f in extra if (f.subject, f.attribute, f.value, f.period) not in seen]  # said twice ('4 brands', 'four clients')
-    facts = sorted(closed + extra, key=lambda f: (f.start, f.attribute, f.subject, f.value))
-    mentions = [replace(m, fed=outcomes.get((m.start, m.end), "")) if m.label in ("MONEY", "QUANTITY", "PERCENT", "DATE")
-                else m for m in analysis.mentions]
-    return facts, mentions
-
-
-def extract_facts(analysis: Analysis, pset: PatternSet) -> list[Fact]:
-    """All facts of one article, in document order."""
-    return facts_and_outcomes(analysis, pset)[0]
+__all__ = ["OpenRules", "open_facts", "never_subjects"]

@@ -57,6 +57,11 @@ def cues(syn: Syntax, value: Mention, ids: list[int], root: int, path: list[int]
             add(w, 0)
         add(label.lower(), 0)
     inside = set(ids)
+    for c in syn.children[root]:  # '€2 billion in aid', '$5bn of investment'
+        if syn.toks[c].dep == "prep" and c not in inside:
+            for obj in syn.children[c]:
+                if syn.toks[obj].dep == "pobj":
+                    add(syn.toks[obj].lemma, 1.5)
     for i in ids:
         t = syn.toks[i]
         if t.pos in ("ADJ",) and i != root:

@@ -154,7 +154,7 @@ def _reason(view: ArticleView, v: Mention, key: tuple[int, int], where: dict, pe
             v.value == view.article.published
             and not any(syn.toks[i].pos in ("VERB", "AUX") for i in syn.tokens_in(line_start, line_start + len(line))))):
         return "publication_date"
-    if v.label == "DATE" and v.precision == "year" and re.fullmatch(r"\d{4}", v.text.strip()):
+    if v.label == "DATE" and re.fullmatch(r"\d{4}", v.text.strip()):
         before = re.search(r"([A-Z][a-z]+)\s+$", view.text[max(line_start, v.start - 30):v.start])
         if before and before.group(1).lower() not in rules.words["period_preps"] and before.start() > 0 \
                 and before.group(1).lower() not in {"in", "since", "by", "until", "from", "of", "fiscal"}:
@@ -191,10 +191,11 @@ def _make(view: ArticleView, syn: Syntax, rules: OpenRules, v: Mention, ids: lis
                   value_text=v.text, published=art.published, url=art.url, precision=v.precision)
     if v.label == "DATE":
         common["modality"] = ""
-        if "/" in v.value:
+        if "/" in v.value:  # 'between 1972 and 1985': production_start 1972, production_end 1985
             first, last = v.value.split("/", 1)
-            return [Fact(art.id, choice.name, f"{attribute}_start", first, "date", **common),
-                    Fact(art.id, choice.name, f"{attribute}_end", last, "date", **common)]
+            base = re.sub(r"_(?:start|date|end)$", "", attribute)
+            return [Fact(art.id, choice.name, f"{base}_start", first, "date", **common),
+                    Fact(art.id, choice.name, f"{base}_end", last, "date", **common)]
         return [Fact(art.id, choice.name, attribute, v.value, "date", **common)]
     modality = modality_of(syn, root, path, rules.planned, period)
     unit = v.unit

@@ -114,7 +114,7 @@ class SubjectResolver:
         if name in self.not_subjects or any(p.match(m.text.strip()) for p in self.not_subject_patterns):
             return True
         text = self.view.text
-        return bool(re.fullmatch(r"[A-Z]{2,5}", m.text.strip()) and text[max(0, m.start - 1):m.start] == "("
+        return bool(re.fullmatch(r"[A-Z]{2,5}", m.text.strip()) and re.search(r"\(\s*$", text[max(0, m.start - 2):m.start])
                     or re.search(r"\((?:nasdaq|nyse|lse|tsx|asx)\s*:\s*$", text[max(0, m.start - 12):m.start], re.I))
 
     def _top_entity(self) -> Mention | None:
