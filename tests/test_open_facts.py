@@ -292,3 +292,37 @@ def test_a_change_to_any_source_file_changes_the_stamp(tmp_path):
     subjects = package / "facts" / "subjects.py"
     subjects.write_text(subjects.read_text(encoding="utf-8") + "\n# a change\n", encoding="utf-8")
     assert version_stamp(ROOT / "patterns", "m", "1", package_dir=package) != before
+
+
+def test_a_figure_about_the_market_feeds_no_fact(rules):
+    # Global demand will grow 3 % . / Voltrix will grow 3 % .
+    words = ["Global", "demand", "will", "grow", "3", "%", "."]
+    kw = dict(heads=[1, 3, 3, 3, 5, 3, 3], deps=["amod", "nsubj", "aux", "ROOT", "nummod", "dobj", "punct"],
+              pos=["ADJ", "NOUN", "AUX", "VERB", "NUM", "NOUN", "PUNCT"], lemmas=["global", "demand", "will", "grow", "3", "%", "."],
+              values=[("3 %", "PERCENT", "3", "%")])
+    view = view_from_words(words, entities=[], **kw)
+    facts, outcomes = run(rules, view)
+    assert not facts and list(outcomes.values()) == ["market"]
+    kw["lemmas"] = ["Voltrix", "demand", "will", "grow", "3", "%", "."]
+    view = view_from_words(["Voltrix", "sales", "will", "grow", "3", "%", "."], entities=[("Voltrix", "ORG", "company", "Voltrix")],
+                           **{**kw, "lemmas": ["Voltrix", "sale", "will", "grow", "3", "%", "."], "deps": ["compound", "nsubj", "aux", "ROOT", "nummod", "dobj", "punct"]})
+    assert [f.subject for f in run(rules, view)[0]] == ["Voltrix"]
+
+
+def test_names_the_model_calls_persons():
+    from pipeline.extract.entities import harmonize_labels
+    from pipeline.types import Mention
+
+    text = "Vineyard Wind 1 and the Jansen potash project; Avangrid Renewables. Barbara Rentler spoke; Rentler added."
+    words = load_patterns(ROOT / "patterns").open_rules.words
+
+    def person(surface, label="PERSON"):
+        start = text.index(surface)
+        return Mention("t", label, surface, start, start + len(surface), kind="person" if label == "PERSON" else "org",
+                       canonical=surface, pattern_id="model.x")
+
+    out = harmonize_labels([person("Vineyard Wind 1"), person("Jansen"), person("Avangrid Renewables"), person("Barbara Rentler"),
+                            person("Rentler", "ORG")], text, words)
+    assert [(m.text, m.kind) for m in out] == [("Vineyard Wind 1", "org"), ("Jansen", "project"), ("Avangrid Renewables", "org"),
+                                              ("Barbara Rentler", "person"), ("Rentler", "person")]
+    assert out[-1].canonical == "Barbara Rentler"

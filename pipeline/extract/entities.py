@@ -243,7 +243,7 @@ def _not_people(mentions: list[Mention], text: str, org_words: set[str], site_no
         if any(t.isdigit() for t in tokens) or set(tokens) & org_words:
             out.setdefault(m.canonical, "org")
             continue
-        after = re.match(r"(?:['’]s)?\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\b", text[m.end:m.end + 40]) if text else None
-        if after and after.group(1) in site_nouns:
+        following = re.match(r"(?:['’]s)?((?:\s+(?:stage\s+\d+|[a-z][a-z-]*)){1,3})", text[m.end:m.end + 50]) if text else None
+        if following and set(following.group(1).split()) & site_nouns:
             out[m.canonical] = "project"
     return out

@@ -16,6 +16,7 @@ Reasons a value feeds no fact (the `fact` column of mentions.csv says which):
   part_of_name   a number inside a name ('Car of the Year 2025', 'ISO 14001')
   bare_number    a number with no unit, no label and no figure beside it to borrow one from
   unknown_percent  a percentage nothing in the vocabulary names
+  market         a figure about a market, an index or demand as a whole ('global demand will grow 3%')
   no_subject     no entity in the article to attach it to
 """
 from __future__ import annotations
@@ -87,6 +88,9 @@ def open_facts(view: ArticleView, rules: OpenRules, used: dict[tuple[int, int], 
         choice = resolver.resolve(v, root, path)
         if choice is None:
             outcomes[key] = "no_subject"
+            continue
+        if choice.group == "market":
+            outcomes[key] = "market"
             continue
         made = _make(view, syn, rules, v, ids, root, path, choice, periods)
         facts.extend(made)

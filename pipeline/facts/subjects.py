@@ -59,6 +59,7 @@ class SubjectResolver:
         self._role_before = re.compile(rf"\b(?:{role})s?\s*(?:\([^)]{{0,30}}\)\s*)?(?:of|at|for)\s+(?:the\s+)?$", re.I)
         self._role_after = re.compile(rf"^(?:['’]s)?\s+(?:(?:new|former|deputy|group|global|chief)\s+)*(?:{role})\b", re.I)
         self.not_subjects = {w.lower() for w in words["not_subjects"]}
+        self.market_words = {w.lower() for w in words["market_words"]}
         self.not_subject_patterns = [re.compile(p, re.I) for p in words["not_subject_patterns"]]
         self.excluded = {id(m) for m in self.entities if self._in_title(m) or self._never_subject(m)}
         self.main = self._main_entities()
@@ -165,6 +166,11 @@ class SubjectResolver:
         return self.main.get(group)
 
     # -- references ------------------------------------------------------------------------------
+    def refs_word(self, i: int) -> bool:
+        """Whether a noun is a generic word for an entity ('the company', 'the plant')."""
+        tok = self.syn.toks[i]
+        return any(tok.lemma in nouns for nouns in self.refs.values())
+
     def _named_noun(self, i: int, value: Mention) -> Choice | None:
         """'the Vineyard Wind project', 'the Jansen Stage 1 potash project': a site or project noun
         named by the proper nouns before it, where the model saw no entity."""
@@ -218,8 +224,10 @@ class SubjectResolver:
         reference it makes, or, with `proper`, the proper noun itself where the model saw no entity."""
         syn = self.syn
         own = {i} | {c for c in syn.children[i] if syn.toks[c].dep in ("compound", "flat")}
+        appos = {j for c in syn.children[i] if syn.toks[c].dep == "appos" for j in syn.name_parts(c)}
         m = (self._entity_in(own, value, places=places, persons=persons)
-             or self._entity_in(syn.name_parts(i), value, places=places, persons=persons))
+             or self._entity_in(syn.name_parts(i), value, places=places, persons=persons)
+             or (self._entity_in(appos, value, places=places) if self.refs_word(i) else None))
         if m is not None and group_of(m) == "person":
             return self.person_choice(m, value)
         if m is not None:
@@ -249,7 +257,7 @@ class SubjectResolver:
                 choice = Choice(self.focus.name, self.focus.group, "focus")
             elif self.top is not None:
                 choice = Choice(self.top.canonical, group_of(self.top), "main")
-        if choice is not None:
+        if choice is not None and choice.group != "market":
             self.focus, self.focus_sent = choice, sent
         return choice
 
@@ -293,10 +301,14 @@ class SubjectResolver:
             return None
         if value.start <= syn.toks[subj].idx < value.end:  # the figure is the subject: '900 vehicles leave Douai'
             return self._object(holder, value, subj)
-        if syn.toks[holder].lemma in self.words["target_verbs"] and syn.toks[holder].lemma != "pay":
-            target = self._object(holder, value, subj)  # 'Cisco will acquire Acacia for $115 a share'
-            if target is not None and value.label in ("MONEY", "PERCENT"):
-                return Choice(target.name, target.group, "target")
+        if value.label in ("MONEY", "PERCENT"):
+            for v in (verb, holder):  # 'Cisco will acquire Acacia for $115 a share', '... agreement to acquire Acacia for $4.5bn'
+                if syn.toks[v].lemma in self.words["target_verbs"] and syn.toks[v].lemma != "pay":
+                    target = self._object(v, value, subj)
+                    if target is not None:
+                        return Choice(target.name, target.group, "target")
+        if self._market(subj):
+            return Choice("", "market", "market")
         found = self._named_or_ref(subj, value, places=True, persons=True, proper=True)
         if found is None:
             for p in syn.kids(subj, frozenset({"poss"})):  # "Renault's sales rose to ..."
@@ -307,8 +319,8 @@ class SubjectResolver:
             beneficiary = self._beneficiary(holder, value)
             if beneficiary is not None:
                 return beneficiary
-        if syn.toks[holder].lemma in self.words["target_verbs"] and value.label in ("MONEY", "PERCENT"):
-            target = self._object(holder, value, subj, preps=("for",))
+        if value.label in ("MONEY", "PERCENT") and "pay" in {syn.toks[verb].lemma, syn.toks[holder].lemma}:
+            target = self._object(verb if syn.toks[verb].lemma == "pay" else holder, value, subj, preps=("for",))
             if target is not None and target.name != (found.name if found else ""):
                 return Choice(target.name, target.group, "target")
         return found
@@ -330,6 +342,14 @@ class SubjectResolver:
                 if found is not None:
                     return Choice(found.name, found.group, "object")
         return None
+
+    def _market(self, i: int) -> bool:
+        """A clause about a market, an index or demand as a whole ('Global potash demand by 2030',
+        'The S&P 500 was up 0.3%'): its figures are about no entity of the article."""
+        if i in self.entity_at:
+            return False
+        words = {self.syn.toks[j].lemma.lower() for j in self.syn.name_parts(i)} | {self.syn.toks[i].lemma.lower()}
+        return bool(words & self.market_words)
 
     def _is_authority(self, i: int) -> bool:
         words = {self.syn.toks[j].lemma for j in self.syn.name_parts(i)} | {self.syn.toks[i].lower}
