@@ -32,11 +32,13 @@ class VocabEntry:
     words: frozenset[str]
     units: frozenset[str] | None
     line: int
+    prefer: tuple[str, ...] = ()  # subject kinds first: ("plant", "project") for a site's figures
 
 
 def vocabulary_entries(rows: list[dict]) -> tuple[VocabEntry, ...]:
     return tuple(VocabEntry(r["id"], r["attribute"], frozenset(r["labels"]), frozenset(w.lower() for w in r.get("words", ())),
-                            frozenset(r["units"]) if "units" in r else None, r.get("_line", 0)) for r in rows)
+                            frozenset(r["units"]) if "units" in r else None, r.get("_line", 0), tuple(r.get("prefer", ())))
+                 for r in rows)
 
 
 def cues(syn: Syntax, value: Mention, ids: list[int], root: int, path: list[int]) -> dict[str, float]:
@@ -83,6 +85,7 @@ def cues(syn: Syntax, value: Mention, ids: list[int], root: int, path: list[int]
                 for cc in syn.children[c]:
                     if syn.toks[cc].dep == "compound":
                         add(f"{syn.toks[cc].lemma} {ct.lemma}", k - 0.3)
+                        add(syn.toks[cc].lemma, k - 0.1)
     return found
 
 

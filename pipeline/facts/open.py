@@ -42,6 +42,9 @@ class OpenRules:
     vocabulary: tuple[VocabEntry, ...]
     words: dict[str, Any]
 
+    def entry(self, entry_id: str) -> VocabEntry | None:
+        return next((e for e in self.vocabulary if e.id == entry_id), None)
+
     @property
     def planned(self) -> frozenset[str]:
         return frozenset(self.words["planned_words"])
@@ -85,7 +88,8 @@ def open_facts(view: ArticleView, rules: OpenRules, used: dict[tuple[int, int], 
             outcomes[key] = reason
             continue
         ids, root, path = where[key]
-        choice = resolver.resolve(v, root, path)
+        entry = rules.entry(choose_attribute(rules.vocabulary, v, cues(syn, v, ids, root, path))[1])
+        choice = resolver.resolve(v, root, path, entry.prefer if entry is not None else ())
         if choice is None:
             outcomes[key] = "no_subject"
             continue
