@@ -14,6 +14,7 @@ Reasons a value feeds no fact (the `fact` column of mentions.csv says which):
   publication_date  the article's own date in a header line ('Published: Jun. 5, 2025')
   time_span      a clock duration or 'hours ago' (seconds, minutes, hours)
   part_of_name   a number inside a name ('Car of the Year 2025', 'ISO 14001')
+  year           a year taken for a count ('2014 revenues')
   bare_number    a number with no unit, no label and no figure beside it to borrow one from
   unknown_percent  a percentage nothing in the vocabulary names
   market         a figure about a market, an index or demand as a whole ('global demand will grow 3%')
@@ -89,7 +90,8 @@ def open_facts(view: ArticleView, rules: OpenRules, used: dict[tuple[int, int], 
             continue
         ids, root, path = where[key]
         entry = rules.entry(choose_attribute(rules.vocabulary, v, cues(syn, v, ids, root, path))[1])
-        choice = resolver.resolve(v, root, path, entry.prefer if entry is not None else ())
+        choice = resolver.resolve(v, root, path, entry.prefer if entry is not None else (),
+                                  entry.customer_preps if entry is not None else ())
         if choice is None:
             outcomes[key] = "no_subject"
             continue
@@ -178,6 +180,8 @@ def _reason(view: ArticleView, v: Mention, key: tuple[int, int], where: dict, pe
             return "time_span"
         if not v.unit and not key_figure_label(view.text, v.start):
             return "bare_number"
+        if re.match(r"(?:19|20)\d\d\b(?![,.]\d)", v.text) and v.value == v.text[:4]:
+            return "year"  # '2014 revenues', 'its 2021 results': a year the value layer counted
     if v.label == "PERCENT":
         _, root, path = where[key]
         if not choose_attribute(rules.vocabulary, v, cues(syn, v, where[key][0], root, path))[0]:

@@ -278,14 +278,31 @@ class SubjectResolver:
         return ref
 
     # -- the choice ------------------------------------------------------------------------------
-    def resolve(self, value: Mention, root: int, path: list[int], prefer: tuple[str, ...] = ()) -> Choice | None:
+    def _customer(self, value: Mention, root: int, preps: tuple[str, ...]) -> Choice | None:
+        """'an order of 40 Dreamliners for Emirates': the organisation behind 'for'/'from' in the
+        figure's clause (the vocabulary names which attributes ask for it)."""
+        syn = self.syn
+        verb = syn.governing_verb(root)
+        scope = syn.subtree(verb) if verb is not None else set(syn.sentence_tokens(syn.toks[root].sent))
+        for i in sorted(scope):
+            if syn.toks[i].lower in preps and syn.toks[i].pos == "ADP":
+                for obj in syn.children[i]:
+                    if syn.toks[obj].dep == "pobj":
+                        m = self._entity_in(syn.name_parts(obj), value)
+                        if m is not None and group_of(m) == "org":
+                            return Choice(m.canonical, "org", "customer")
+        return None
+
+    def resolve(self, value: Mention, root: int, path: list[int], prefer: tuple[str, ...] = (),
+                customer_preps: tuple[str, ...] = ()) -> Choice | None:
         """The subject of a value; `prefer`: the kinds its attribute belongs to first (a plant's
         investment, output or workforce is the plant's even when the company is the grammatical
         subject: 'Toyota will invest €300m to modernise the Valenciennes plant')."""
-        choice = (self._owner(value) or self._attached(value, root, path) or self._possessor(value, path)
+        choice = (self._owner(value) or (self._customer(value, root, customer_preps) if customer_preps else None)
+                  or self._attached(value, root, path) or self._possessor(value, path)
                   or self._subject(value, root) or self._nearest(value, root))
         sent = self.syn.toks[root].sent
-        weak = choice is None or (choice.group not in ("market", "person") and choice.how not in ("attach", "beneficiary", "target", "owner"))
+        weak = choice is None or (choice.group not in ("market", "person") and choice.how not in ("attach", "beneficiary", "target", "owner", "customer"))
         if prefer and weak and (choice is None or choice.group != prefer[0]):
             site = self._preferred(value, sent, prefer)
             if site is not None:
@@ -378,16 +395,16 @@ class SubjectResolver:
             for v in (verb, holder):  # 'Cisco will acquire Acacia for $115 a share', '... agreement to acquire Acacia for $4.5bn'
                 if syn.toks[v].lemma in self.words["target_verbs"] and syn.toks[v].lemma != "pay":
                     target = self._object(v, value, subj)
-                    if target is not None:
+                    if target is not None and target.group == "org":  # a company bought, not aircraft ordered
                         return Choice(target.name, target.group, "target")
-        if self._market(subj):
-            return Choice("", "market", "market")
         found = self._named_or_ref(subj, value, places=True, persons=True, proper=True)
         if found is None:
             for p in syn.kids(subj, frozenset({"poss"})):  # "Renault's sales rose to ..."
-                found = self._named_or_ref(p, value)
+                found = self._named_or_ref(p, value, places=True)
                 if found:
                     break
+        if self._market(subj, found):
+            return Choice("", "market", "market")
         if found is not None and (self._is_authority(subj) or syn.toks[holder].lemma in self.words["granting_verbs"]):
             beneficiary = self._beneficiary(holder, value)
             if beneficiary is not None:
@@ -417,13 +434,17 @@ class SubjectResolver:
                     return Choice(found.name, found.group, "object")
         return None
 
-    def _market(self, i: int) -> bool:
+    def _market(self, i: int, found: Choice | None = None) -> bool:
         """A clause about a market, an index or demand as a whole ('Global potash demand by 2030',
         'The S&P 500 was up 0.3%'): its figures are about no entity of the article."""
         if i in self.entity_at:
             return False
         words = {self.syn.toks[j].lemma.lower() for j in self.syn.name_parts(i)} | {self.syn.toks[i].lemma.lower()}
-        return bool(words & self.market_words)
+        if words & self.market_words:
+            return True
+        # 'The U.S. share of the worldwide chip market': a country's share of a market
+        around = {self.syn.toks[j].lemma.lower() for j in self.syn.subtree(i)}
+        return bool(around & self.market_words) and found is not None and found.group == "place"
 
     def _is_authority(self, i: int) -> bool:
         words = {self.syn.toks[j].lemma for j in self.syn.name_parts(i)} | {self.syn.toks[i].lower}
