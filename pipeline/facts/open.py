@@ -106,9 +106,13 @@ def open_facts(view: ArticleView, rules: OpenRules, used: dict[tuple[int, int], 
 
 def _borrow_units(view: ArticleView, values: list[Mention]) -> list[Mention]:
     """A count with no unit takes the unit of the nearest count of its sentence that has one
-    ('created 650 jobs ... to increase that number to 1,000': 1,000 jobs)."""
+    ('created 650 jobs ... to increase that number to 1,000': 1,000 jobs); a bare year after a
+    key-figure label is a date ('FOUNDED IN: 1970')."""
     out = []
     for v in values:
+        if v.label == "QUANTITY" and not v.unit and re.fullmatch(r"(?:19|20)\d\d", v.text.strip()) and \
+                key_figure_label(view.text, v.start):  # 'FOUNDED IN: 1970' is a date
+            v = replace(v, label="DATE", precision="year")
         if v.label == "QUANTITY" and not v.unit:
             sent = next((s for s in view.sentences if s.start <= v.start < s.end), None)
             siblings = [o for o in values if o is not v and o.label == "QUANTITY" and o.unit and sent is not None
