@@ -312,7 +312,8 @@ def _check_entity_rule(row: dict[str, Any]) -> str:
     return ""
 
 
-VOCAB_KEYS = {"id": str, "attribute": str, "labels": list, "words": list, "units": list, "prefer": list, "customer_preps": list, "doc": str}
+VOCAB_KEYS = {"id": str, "attribute": str, "labels": list, "words": list, "units": list, "prefer": list, "customer_preps": list, "rate_attribute": dict,
+              "doc": str}
 SUBJECT_WORD_KEYS = {"_doc": str, "generic_refs": dict, "pronouns": list, "authorities": list, "beneficiary_preps": list,
                      "attach_preps": list, "role_words": list, "speech_verbs": list, "period_preps": list,
                      "planned_words": list, "clock_units": list, "not_subjects": list, "not_subject_patterns": list,

@@ -34,12 +34,13 @@ class VocabEntry:
     line: int
     prefer: tuple[str, ...] = ()  # subject kinds first: ("plant", "project") for a site's figures
     customer_preps: tuple[str, ...] = ()  # 'an order ... for Emirates': the organisation behind these
+    rate_attribute: tuple[tuple[str, str], ...] = ()  # per rate: 'produce 900 cars a day' -> daily_output
 
 
 def vocabulary_entries(rows: list[dict]) -> tuple[VocabEntry, ...]:
     return tuple(VocabEntry(r["id"], r["attribute"], frozenset(r["labels"]), frozenset(w.lower() for w in r.get("words", ())),
                             frozenset(r["units"]) if "units" in r else None, r.get("_line", 0), tuple(r.get("prefer", ())),
-                            tuple(r.get("customer_preps", ())))
+                            tuple(r.get("customer_preps", ())), tuple(sorted(r.get("rate_attribute", {}).items())))
                  for r in rows)
 
 

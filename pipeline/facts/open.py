@@ -215,9 +215,12 @@ def _make(view: ArticleView, syn: Syntax, rules: OpenRules, v: Mention, ids: lis
         return [Fact(art.id, choice.name, attribute, v.value, "date", **common)]
     modality = modality_of(syn, root, path, rules.planned, period)
     unit = v.unit
-    rate = view.rates.get(v.start, "")
+    rate = view.rates.get(v.start, "") or (unit.split("/", 1)[1] if "/" in unit else "")
     if rate and unit and "/" not in unit:
         common["unit"] = f"{unit}/{rate}"
+    vocab = rules.entry(entry)
+    if rate and vocab is not None and dict(vocab.rate_attribute).get(rate):
+        attribute = dict(vocab.rate_attribute)[rate]  # 'produces 900 cars a day': daily output
     period_value = ""
     if period is not None and re.fullmatch(r"\d{4}(?:-(?:Q[1-4]|H[12]))?", period.value):
         period_value = period.value
