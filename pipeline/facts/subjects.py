@@ -288,8 +288,8 @@ class SubjectResolver:
             if syn.toks[i].lower in preps and syn.toks[i].pos == "ADP":
                 for obj in syn.children[i]:
                     if syn.toks[obj].dep == "pobj":
-                        m = self._entity_in(syn.name_parts(obj), value)
-                        if m is not None and group_of(m) == "org":
+                        m = self._entity_in(syn.name_parts(obj), value, places=True)
+                        if m is not None and group_of(m) in ("org", "place"):  # airlines named after places
                             return Choice(m.canonical, "org", "customer")
         return None
 
