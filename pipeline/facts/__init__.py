@@ -8,6 +8,6 @@ qualifiers.py  period and modality
 syntax.py      dependency walks over the view's tokens
 """
 from pipeline.facts.open import OpenRules, open_facts
-from pipeline.facts.subjects import never_subjects
+from pipeline.facts.references import never_subjects
 
 __all__ = ["OpenRules", "open_facts", "never_subjects"]

@@ -28,7 +28,7 @@ from typing import Any
 
 from pipeline.facts.attributes import VocabEntry, choose_attribute, cues, fallback_attribute, key_figure_label
 from pipeline.facts.qualifiers import modality_of, period_of
-from pipeline.facts.subjects import Choice, SubjectResolver  # noqa: F401
+from pipeline.facts.subjects import Choice, SubjectResolver
 from pipeline.facts.syntax import Syntax
 from pipeline.types import Fact, Mention
 from pipeline.view import ArticleView
