@@ -326,3 +326,17 @@ def test_names_the_model_calls_persons():
     assert [(m.text, m.kind) for m in out] == [("Vineyard Wind 1", "org"), ("Jansen", "project"), ("Avangrid Renewables", "org"),
                                               ("Barbara Rentler", "person"), ("Rentler", "person")]
     assert out[-1].canonical == "Barbara Rentler"
+
+
+def test_a_range_of_amounts_gives_a_low_and_a_high_figure(rules):
+    # Voltrix expects revenue of $1.16 to $1.21 billion .
+    view = view_from_words(
+        ["Voltrix", "expects", "revenue", "of", "$1.16", "to", "$1.21", "billion", "."],
+        heads=[1, 1, 1, 2, 7, 7, 7, 3, 1], deps=["nsubj", "ROOT", "dobj", "prep", "quantmod", "quantmod", "quantmod", "pobj", "punct"],
+        pos=["PROPN", "VERB", "NOUN", "ADP", "NUM", "ADP", "NUM", "NUM", "PUNCT"],
+        lemmas=["Voltrix", "expect", "revenue", "of", "$1.16", "to", "$1.21", "billion", "."],
+        entities=[("Voltrix", "ORG", "company", "Voltrix")],
+        values=[("$1.16 to $1.21 billion", "MONEY", "1160000000/1210000000", "USD")])
+    facts = run(rules, view)[0]
+    assert sorted((f.subject, f.attribute, f.value, f.modality) for f in facts) == [
+        ("Voltrix", "revenue_high", "1210000000", "planned"), ("Voltrix", "revenue_low", "1160000000", "planned")]

@@ -4,7 +4,8 @@ For each money, count, percent and date mention in document order (no spaCy; an 
   - a date that is another figure's period ('89,527 units in 2024') qualifies that figure;
   - its subject comes from pipeline/facts/subjects.py, its attribute from the vocabulary
     (pipeline/facts/attributes.py), its period and modality from pipeline/facts/qualifiers.py;
-  - a date range ('between 1972 and 1985') gives a start and an end fact.
+  - a date range ('between 1972 and 1985') gives a start and an end fact, a range of amounts or
+    counts ('$1.16 to $1.21') a low and a high one.
 Reasons a value feeds no fact (the `fact` column of mentions.csv says which):
   no_value       the mention could not be normalized
   dateline       the article's own date in its dateline
@@ -226,5 +227,11 @@ def _make(view: ArticleView, syn: Syntax, rules: OpenRules, v: Mention, ids: lis
         period_value = period.value
     elif period is not None and period.value[:4].isdigit():
         period_value = period.value[:4]
+    if "/" in v.value:  # '$1.16 to $1.21', '2-3%': a low and a high figure, each a number
+        low, high = v.value.split("/", 1)
+        return [Fact(art.id, choice.name, f"{attribute}_low", low, VALUE_TYPES[v.label], period=period_value,
+                     modality=modality, **common),
+                Fact(art.id, choice.name, f"{attribute}_high", high, VALUE_TYPES[v.label], period=period_value,
+                     modality=modality, **common)]
     return [Fact(art.id, choice.name, attribute, v.value, VALUE_TYPES[v.label], period=period_value,
                  modality=modality, **common)]
