@@ -206,13 +206,25 @@ def test_a_date_range_gives_a_start_and_an_end(rules):
     (["Voltrix", "won", "Car", "of", "the", "Year", "2025", "."], ("2025", "DATE", "2025", ""), "part_of_name"),
     (["Voltrix", "holds", "ISO", "14001", "."], ("14001", "QUANTITY", "14001", ""), "part_of_name"),
     (["Mira", "Holm", ",", "aged", "54", ",", "leads", "Voltrix", "."], ("54", "QUANTITY", "54", "year"), "age"),
+    (["Voltrix", "approved", "Stage", "2", "projects", "."], ("2 projects", "QUANTITY", "2", "project"), "part_of_name"),
+    (["Voltrix", "formed", "a", "50-50", "venture", "."], ("50-50 venture", "QUANTITY", "50", "venture"), "part_of_name"),
+    (["Voltrix", "is", "a", "net", "zero", "maker", "."], ("zero maker", "QUANTITY", "0", "maker"), "zero"),
 ])
 def test_reasons(rules, words, value, reason):
+    pos = ["PROPN" if w[:1].isupper() and w not in ("Published", "Updated") else "X" for w in words]
     view = view_from_words(words, entities=[("Voltrix", "ORG", "company", "Voltrix")] if "Voltrix" in words else [],
-                           values=[value])
+                           values=[value], pos=pos)
     facts, outcomes = run(rules, view)
     assert not facts
     assert list(outcomes.values()) == [reason]
+
+
+def test_a_count_after_an_ordinary_word_is_no_name(rules):
+    # Voltrix approved 2 projects .  (no proper noun right before the count)
+    view = view_from_words(["Voltrix", "approved", "2", "projects", "."], heads=[1, 1, 3, 1, 1],
+                           deps=["nsubj", "ROOT", "nummod", "dobj", "punct"], pos=["PROPN", "VERB", "NUM", "NOUN", "PUNCT"],
+                           entities=[("Voltrix", "ORG", "company", "Voltrix")], values=[("2 projects", "QUANTITY", "2", "project")])
+    assert [f.value for f in run(rules, view)[0]] == ["2"]
 
 
 def test_reasons_do_not_fire_on_ordinary_figures(rules):

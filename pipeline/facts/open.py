@@ -12,6 +12,7 @@ Reasons a value feeds no fact (the `fact` column of mentions.csv says which):
   period         the date is the period of the figure at the given offset
   when_said      a date that only says when something was said or announced
   age            a person's age ('aged 54', '54-year-old')
+  zero           a zero ('a net zero manufacturer')
   publication_date  the article's own date in a header line ('Published: Jun. 5, 2025')
   time_span      a clock duration or 'hours ago' (seconds, minutes, hours)
   part_of_name   a number inside a name ('Car of the Year 2025', 'ISO 14001')
@@ -35,6 +36,8 @@ from pipeline.types import Fact, Mention
 from pipeline.view import ArticleView
 
 VALUE_TYPES = {"MONEY": "money", "QUANTITY": "quantity", "PERCENT": "percent", "DATE": "date"}
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,17 @@ def _reason(view: ArticleView, v: Mention, key: tuple[int, int], where: dict, pe
                 and before.group(1).lower() not in {"in", "since", "by", "until", "from", "of", "fiscal"}:
             return "part_of_name"  # 'Car of the Year 2025', 'Vision 2030'
     if v.label == "QUANTITY" and re.search(r"\b[A-Z]{2,5}\s*$", view.text[max(line_start, v.start - 8):v.start]) and not v.unit:
-        return "part_of_name"  # 'ISO 14001
+        return "part_of_name"  # 'ISO 14001'
+    if v.label == "QUANTITY" and re.match(r"\d{1,4}(?![\d,.])", v.text):
+        ids = where[key][0]
+        before = syn.toks[ids[0] - 1] if ids and ids[0] > 0 else None
+        if before is not None and before.pos == "PROPN" and before.sent == syn.toks[ids[0]].sent \
+                and before.lower not in MONTHS and before.text[:1].isupper() and before.end >= v.start - 1:
+            return "part_of_name"  # 'Stage 1 potash project', 'Boeing 787 Dreamliners', 'Phase 2'
+        if re.match(r"\d+-\d", v.text):
+            return "part_of_name"  # 'a 50-50 joint venture'
+    if v.label in ("QUANTITY", "MONEY") and v.value in ("0", "0.0"):
+        return "zero"  # 'a net zero manufacturer'
     if v.label == "QUANTITY":
         before, after = view.text[max(0, v.start - 8):v.start].lower(), view.text[v.end:v.end + 12].lower()
         if re.search(r"\baged?\s*$", before) or re.match(r"-?\s*years?[ -]old\b", after) or (
