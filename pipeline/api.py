@@ -168,7 +168,8 @@ def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bo
             store.db.close()
     failed = {e.path for e in errors if e.stage == "extract"}
     result.articles = [a for a in by_key.values() if (a.path or a.id) not in failed]
-    mapping, result.entities = resolve_entities(result.mentions, [g.id for g in pset.gazetteer])
+    mapping, result.entities = resolve_entities(result.mentions, [g.id for g in pset.gazetteer],
+                                                    pset.open_rules.words["plant_descriptors"])
     result.facts = apply_names(result.facts, mapping)
     result.rows, result.conflicts = reconcile(result.facts)
     result.seconds = time.perf_counter() - started

@@ -110,7 +110,8 @@ def run_dask(inputs: list[str | Path], settings: Settings, *, scheduler: str | N
                 done_ids.update(ids)
             result.articles = [a for a in articles if a.id in done_ids]
             result.extracted = len(result.articles)
-            mapping, result.entities = resolve_entities(result.mentions, [g.id for g in pset.gazetteer])
+            mapping, result.entities = resolve_entities(result.mentions, [g.id for g in pset.gazetteer],
+                                                    pset.open_rules.words["plant_descriptors"])
             facts = dd.read_parquet(paths)
 
             def rename(frame: pd.DataFrame) -> pd.DataFrame:

@@ -317,7 +317,8 @@ VOCAB_KEYS = {"id": str, "attribute": str, "labels": list, "words": list, "units
 SUBJECT_WORD_KEYS = {"_doc": str, "generic_refs": dict, "pronouns": list, "authorities": list, "beneficiary_preps": list,
                      "attach_preps": list, "role_words": list, "speech_verbs": list, "period_preps": list,
                      "planned_words": list, "clock_units": list, "not_subjects": list, "not_subject_patterns": list,
-                     "granting_verbs": list, "target_verbs": list, "org_name_words": list, "market_words": list}
+                     "granting_verbs": list, "target_verbs": list, "org_name_words": list, "market_words": list,
+                     "plant_descriptors": list}
 
 
 def _check_vocab(row: dict[str, Any]) -> str:
