@@ -14,7 +14,7 @@ from spacy.language import Language
 
 from pipeline.config import Settings
 from pipeline.entity_resolution import EntityRecord, apply_names, resolve_entities
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, is_note
 from pipeline.export import (CONFLICT_COLUMNS, ENTITY_COLUMNS, ERROR_COLUMNS, FACT_COLUMNS, MENTION_COLUMNS,
                              PROVENANCE_COLUMNS, conflict_rows, entity_rows, error_rows, fact_rows, mention_rows,
                              provenance_rows, render_csv, to_frame as _to_frame, write_atomic)
@@ -55,11 +55,12 @@ class RunResult:
 
     def summary(self) -> str:
         counts = self.stored_summary if self.unchanged else _counts(self)
-        failed = len({e.path for e in self.errors if e.code != "E011"})
+        failed = len({e.path for e in self.errors if not is_note(e.code)})
         skipped = sum(1 for e in self.errors if e.code == "E011")
+        unsupported = sum(1 for e in self.errors if e.code == "E019")
         note = " (nothing new: outputs unchanged)" if self.unchanged else ""
         return (f"articles: {len(self.articles)} ({self.extracted} new, {self.from_store} from the store), {failed} failed, "
-                f"{skipped} duplicates skipped | mentions: {counts['mentions']} | facts: {counts['facts']} -> "
+                f"{skipped} duplicates skipped, {unsupported} unsupported files skipped | mentions: {counts['mentions']} | facts: {counts['facts']} -> "
                 f"{counts['rows']} rows ({counts['agreed']} agreed, {counts['single']} single, {counts['conflict']} conflicts, "
                 f"{counts['superseded']} superseded) | {self.seconds:.1f}s{note}")
 
@@ -128,7 +129,8 @@ def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bo
     settings = settings or Settings()
     started = time.perf_counter()
     pset = pset or load_patterns(settings.patterns_dir)
-    articles, errors = read_inputs(inputs, published=settings.published, max_chars=settings.max_chars)
+    articles, errors = read_inputs(inputs, published=settings.published, max_chars=settings.max_chars,
+                                   force_published=settings.force_published)
     if not articles and not errors:
         raise ConfigError("E041", inputs=", ".join(map(str, inputs)))
     result = RunResult(errors=errors)
