@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -17,13 +17,14 @@ from pipeline.entity_resolution import EntityRecord, apply_names, resolve_entiti
 from pipeline.errors import ConfigError, is_note
 from pipeline.export import (CONFLICT_COLUMNS, ENTITY_COLUMNS, ERROR_COLUMNS, FACT_COLUMNS, MENTION_COLUMNS,
                              PROVENANCE_COLUMNS, conflict_rows, entity_rows, error_rows, fact_rows, mention_rows,
-                             provenance_rows, render_csv, to_frame as _to_frame, write_atomic)
+                             provenance_rows, render_csv, write_atomic)
 from pipeline.extract.mentions import analyze
 from pipeline.facts import extract_facts
 from pipeline.ingest import read_inputs
 from pipeline.nlp import build_nlp, parse_articles
 from pipeline.patterns import PatternSet, load_patterns
 from pipeline.reconcile import provenance, reconcile
+from pipeline.tables import fact_frame, write_typed_outputs
 from pipeline.store import Store, article_key, model_version, version_stamp
 from pipeline.types import Article, ArticleError, Fact, Mention, ReconciledFact
 
@@ -121,12 +122,15 @@ def _progress(total: int, quiet: bool):
     return tqdm(total=total, unit="article", disable=quiet or total < 2 or not sys.stderr.isatty(), leave=False)
 
 
-def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bool = True,
+def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bool = False,
         nlp: Language | None = None, pset: PatternSet | None = None, full: bool = False,
         quiet: bool = True) -> RunResult:
-    """Read, extract what is new (the rest comes from the store), reconcile everything, and (by
-    default) write every output CSV."""
-    settings = settings or Settings()
+    """Read, extract what is new (the rest comes from the store), reconcile everything, and, when
+    `write=True`, write every output file. Nothing touches the disk unless asked: the store is
+    used when writing or when `settings.store` names one."""
+    settings = settings or Settings(use_store=False)
+    if not write and settings.store is None:
+        settings = replace(settings, use_store=False)
     started = time.perf_counter()
     pset = pset or load_patterns(settings.patterns_dir)
     articles, errors = read_inputs(inputs, published=settings.published, max_chars=settings.max_chars,
@@ -194,7 +198,8 @@ def _fingerprint(stamp: str, keys: list[str], errors: list[ArticleError], settin
 def _output_paths(settings: Settings) -> list[Path]:
     beside = Path(settings.out).parent
     return [Path(settings.out), Path(settings.mentions)] + [beside / n for n in
-                                                            ("errors.csv", "conflicts.csv", "entities.csv", "provenance.csv")]
+                                                            ("errors.csv", "conflicts.csv", "entities.csv", "provenance.csv",
+                                                             "facts.parquet", "mentions.parquet", "datapackage.json")]
 
 
 def _output_hashes(settings: Settings) -> dict[str, str]:
@@ -219,7 +224,8 @@ def _counts(result: RunResult) -> dict[str, int]:
 
 def write_outputs(result: RunResult, settings: Settings) -> None:
     """facts.csv, mentions.csv and, beside the facts, errors.csv, conflicts.csv, entities.csv,
-    provenance.csv."""
+    provenance.csv, the typed facts.parquet and mentions.parquet, and datapackage.json (every
+    column described)."""
     out = Path(settings.out)
     beside = out.parent
     write_atomic(out, render_csv(FACT_COLUMNS, fact_rows(result.rows)))
@@ -229,8 +235,11 @@ def write_outputs(result: RunResult, settings: Settings) -> None:
     write_atomic(beside / "entities.csv", render_csv(ENTITY_COLUMNS, entity_rows(result.entities)))
     write_atomic(beside / "provenance.csv",
                  render_csv(PROVENANCE_COLUMNS, provenance_rows(provenance(result.rows, result.facts))))
+    write_typed_outputs(result.rows, result.mentions, beside, out, Path(settings.mentions))
 
 
 def to_frame(rows: Iterable[ReconciledFact]):
-    """Reconciled facts as a pandas DataFrame (the columns of facts.csv)."""
-    return _to_frame(rows)
+    """Reconciled facts as a typed pandas DataFrame: the columns of facts.csv (numbers as numbers,
+    lists as lists, empty cells missing) plus amount, currency, date_start/date_end/date_precision
+    and period_year; the same columns and dtypes as facts.parquet (see pipeline.tables)."""
+    return fact_frame(rows)

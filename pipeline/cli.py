@@ -114,7 +114,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     settings = load_settings().with_overrides(out=args.facts, published=_check_date(args.published),
                                               force_published=_check_force(args))
-    result = run([Path(p) for p in args.inputs], settings, write=False)
+    result = run([Path(p) for p in args.inputs], settings.with_overrides(store=settings.store_path), write=False)
     write_atomic(Path(args.out), render_report(result))
     print(f"wrote {args.out} ({len(result.rows)} facts, {len(result.articles)} articles)")
     return 1 if [e for e in result.errors if not is_note(e.code)] else 0
