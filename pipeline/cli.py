@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="extract facts from files or folders")
     run.add_argument("inputs", nargs="+", help=".txt, .md, .html, .json or .jsonl files, or folders of them")
     run.add_argument("--out", help="facts CSV (default data/facts.csv); errors, conflicts and provenance CSVs go beside it")
-    run.add_argument("--mentions", help="mentions CSV (default data/mentions.csv)")
+    run.add_argument("--mentions", help="mentions CSV (default: mentions.csv beside the facts CSV)")
     run.add_argument("--published", help="publication date YYYY-MM-DD for articles that state none (no JSON field, "
                      "no HTML date, no dateline); never overrides a stated date")
     run.add_argument("--force-published", action="store_true",
@@ -77,7 +77,8 @@ def _check_force(args: argparse.Namespace) -> bool:
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.api import run
 
-    settings = load_settings().with_overrides(out=args.out, mentions=args.mentions, model=args.model,
+    mentions = args.mentions or (Path(args.out).parent / "mentions.csv" if args.out else None)
+    settings = load_settings().with_overrides(out=args.out, mentions=mentions, model=args.model,
                                               patterns_dir=args.patterns_dir, published=_check_date(args.published),
                                               store=args.store, workers=args.workers,
                                               force_published=_check_force(args))
