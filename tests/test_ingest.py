@@ -134,3 +134,22 @@ def test_symlink_loop_is_not_followed(tmp_path):
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
     articles, errors = read_inputs([tmp_path])
     assert [a.id for a in articles] == ["a"] and not errors
+
+
+def test_an_html_name_broken_over_lines_is_one_name():
+    text, _ = html_to_text("<html><body><article><h1>Plant news</h1><p>The plant of <a href='/t'>Toyota Motor\n"
+                           "      Manufacturing   France</a> (TMMF) in Onnaing built 250,000 cars in 2023, the company "
+                           "said on Monday.</p><p>It employs 4,500 people and plans to hire 300 more by 2026.</p>"
+                           "</article><footer>All rights reserved</footer></body></html>")
+    assert "Toyota Motor Manufacturing France (TMMF)" in text and "All rights reserved" not in text
+
+
+def test_force_published_needs_a_date_and_version_prints(capsys):
+    from pipeline import __version__
+    from pipeline.cli import main
+
+    assert main(["run", "nowhere", "--force-published"]) == 2
+    assert "[E044]" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"press-facts {__version__}"
