@@ -19,7 +19,7 @@ from pipeline.export import (CONFLICT_COLUMNS, ENTITY_COLUMNS, ERROR_COLUMNS, FA
                              PROVENANCE_COLUMNS, conflict_rows, entity_rows, error_rows, fact_rows, mention_rows,
                              provenance_rows, render_csv, write_atomic)
 from pipeline.extract.mentions import analyze
-from pipeline.facts import extract_facts
+from pipeline.extract.article_facts import facts_and_outcomes
 from pipeline.ingest import read_inputs
 from pipeline.nlp import build_nlp, parse_articles
 from pipeline.patterns import PatternSet, load_patterns
@@ -72,13 +72,13 @@ def extract_articles(articles: Iterable[Article], nlp: Language, pset: PatternSe
     for doc, article in parse_articles(nlp, articles, batch_size=batch_size):
         try:
             analysis = analyze(doc, article, pset)
-            facts = extract_facts(analysis, pset)
+            facts, mentions = facts_and_outcomes(analysis, pset)
         except Exception as exc:  # one bad article never loses the others
             if errors is not None:
                 errors.append(ArticleError(article.path or article.id, "extract", "E090",
                                            f"[E090] {article.path or article.id}: extraction failed: {type(exc).__name__}: {exc}"))
             continue
-        yield ArticleResult(article, analysis.mentions, facts)
+        yield ArticleResult(article, mentions, facts)
 
 
 _WORKER: dict[str, object] = {}

@@ -14,7 +14,7 @@ from pipeline.types import ArticleError, Fact, Mention, ReconciledFact
 FACT_COLUMNS = ("subject", "attribute", "value", "value_type", "unit", "period", "modifier", "status",
                 "n_sources", "sources", "evidence", "confidence", "modality", "qualifier", "values", "rule_ids")
 MENTION_COLUMNS = ("article_id", "start", "end", "label", "text", "value", "unit", "precision", "modifier",
-                   "pattern_id", "kind", "canonical")
+                   "pattern_id", "kind", "canonical", "fact")
 ERROR_COLUMNS = ("file", "stage", "code", "message")
 CONFLICT_COLUMNS = ("subject", "attribute", "period", "modality", "chosen_value", "article_id", "value",
                     "unit", "modifier", "published", "evidence")
@@ -73,7 +73,7 @@ def fact_rows(rows: Iterable[ReconciledFact]) -> list[tuple[object, ...]]:
 def mention_rows(mentions: Iterable[Mention]) -> list[tuple[object, ...]]:
     ordered = sorted(mentions, key=lambda m: (m.article_id, m.start, m.end, m.label, m.pattern_id))
     return [(m.article_id, m.start, m.end, m.label, m.text, m.value, m.unit, m.precision, m.modifier,
-             m.pattern_id, m.kind, m.canonical) for m in ordered]
+             m.pattern_id, m.kind, m.canonical, m.fed) for m in ordered]
 
 
 def error_rows(errors: Iterable[ArticleError]) -> list[tuple[object, ...]]:

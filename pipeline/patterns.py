@@ -7,7 +7,9 @@ Files:
   entities.jsonl          the gazetteer: canonical entities with aliases
   entity_rules.jsonl      spaCy token patterns for entities the model misses
   roles.jsonl             role words (CEO, chairman...) and the attribute each one gives
-  attributes.jsonl        attribute rules that attach values to subjects
+  attributes.jsonl        attribute rules that attach values to subjects (closed rules)
+  vocabulary.jsonl        the open fact vocabulary: attribute names from governing words and units
+  subjects.json           words for choosing a value's subject (generic references, authorities...)
 """
 from __future__ import annotations
 
@@ -85,6 +87,7 @@ class PatternSet:
     attributes: tuple[dict[str, Any], ...]
     ids: tuple[str, ...] = field(default_factory=tuple)
     alias_index: dict[str, GazetteerEntry] = field(default_factory=dict, compare=False, hash=False)
+    open_rules: Any = None  # pipeline.facts.open.OpenRules: the vocabulary and subject words
 
 
 def _alias_index(gazetteer: list[GazetteerEntry]) -> dict[str, GazetteerEntry]:
@@ -309,6 +312,49 @@ def _check_entity_rule(row: dict[str, Any]) -> str:
     return ""
 
 
+VOCAB_KEYS = {"id": str, "attribute": str, "labels": list, "words": list, "units": list, "doc": str}
+SUBJECT_WORD_KEYS = {"_doc": str, "generic_refs": dict, "pronouns": list, "authorities": list, "beneficiary_preps": list,
+                     "attach_preps": list, "role_words": list, "speech_verbs": list, "period_preps": list,
+                     "planned_words": list, "clock_units": list, "not_subjects": list, "not_subject_patterns": list,
+                     "granting_verbs": list, "target_verbs": list, "org_name_words": list, "market_words": list}
+
+
+def _check_vocab(row: dict[str, Any]) -> str:
+    unknown = sorted(set(row) - set(VOCAB_KEYS))
+    if unknown:
+        return f"unknown keys {unknown} (known: {sorted(VOCAB_KEYS)})"
+    for key, kind in VOCAB_KEYS.items():
+        if key in row and not isinstance(row[key], kind):
+            return f"'{key}' must be a {kind.__name__}"
+    if not set(row["labels"]) <= VALUE_LABELS:
+        return f"unknown labels {sorted(set(row['labels']) - VALUE_LABELS)} (known: {sorted(VALUE_LABELS)})"
+    if not row.get("words") and "units" not in row:
+        return "needs 'words' or 'units'"
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", row["attribute"]):
+        return f"attribute {row['attribute']!r} must be snake_case"
+    return ""
+
+
+def _load_subject_words(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise PatternError("E025", path=path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PatternError("E020", path=path, line=exc.lineno, reason=exc.msg) from exc
+    if not isinstance(data, dict):
+        raise PatternError("E024", path=path, line=1, id="-", reason="must be a JSON object")
+    for key, kind in SUBJECT_WORD_KEYS.items():
+        if key not in data:
+            raise PatternError("E024", path=path, line="-", id=key, reason="missing key")
+        if not isinstance(data[key], kind):
+            raise PatternError("E024", path=path, line="-", id=key, reason=f"must be a {kind.__name__}")
+    unknown = sorted(set(data) - set(SUBJECT_WORD_KEYS))
+    if unknown:
+        raise PatternError("E024", path=path, line="-", id=unknown[0], reason=f"unknown key (known: {sorted(SUBJECT_WORD_KEYS)})")
+    return data
+
+
 def load_patterns(directory: Path | str) -> PatternSet:
     """Load and validate every pattern file in `directory` (raises PatternError)."""
     directory = Path(directory)
@@ -325,9 +371,14 @@ def load_patterns(directory: Path | str) -> PatternSet:
     entity_rules = _load_checked(directory / "entity_rules.jsonl", ("label", "pattern"), _check_entity_rule)
     roles = _load_checked(directory / "roles.jsonl", ("attribute", "phrases"))
     attributes = _load_checked(directory / "attributes.jsonl", ("attribute", "strategy", "value_type"), _check_attribute)
-    ids = [p.id for p in values] + [g.id for g in gazetteer] + [r["id"] for r in (*entity_rules, *roles, *attributes)]
+    vocabulary = _load_checked(directory / "vocabulary.jsonl", ("attribute", "labels"), _check_vocab)
+    from pipeline.facts.attributes import vocabulary_entries
+    from pipeline.facts.open import OpenRules
+
+    open_rules = OpenRules(vocabulary_entries(vocabulary), _load_subject_words(directory / "subjects.json"))
+    ids = [p.id for p in values] + [g.id for g in gazetteer] + [r["id"] for r in (*entity_rules, *roles, *attributes, *vocabulary)]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise PatternError("E022", path=directory, line="-", id=dupes[0], first="another file")
     return PatternSet(directory, lexicon, tuple(values), tuple(gazetteer), tuple(entity_rules),
-                      tuple(roles), tuple(attributes), tuple(ids), _alias_index(gazetteer))
+                      tuple(roles), tuple(attributes), tuple(ids), _alias_index(gazetteer), open_rules)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc
 
 from pipeline.extract.dates import clause_tense, normalize_date
-from pipeline.extract.entities import entity_mentions, link_within_article
+from pipeline.extract.entities import entity_mentions, harmonize_labels, link_within_article
 from pipeline.extract.money import normalize_money
 from pipeline.extract.quantities import (NOT_COUNTED, counted_noun, dominant_product_noun, normalize_percent,
                                          normalize_quantity, noun_unit, rate_after)
@@ -143,4 +143,5 @@ def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
     entities = [e for e in entities if not (e.pattern_id.startswith("model.")
                                             and any(v.start <= e.start and e.end <= v.end for v in values))]
     entities = link_within_article(entities, article.text)
+    entities = harmonize_labels(entities, article.text, pset.open_rules.words if pset.open_rules else None)
     return Analysis(article, doc, entities, values, roles, rates)

@@ -1,0 +1,43 @@
+"""One article's facts: the closed attribute rules (closed_rules.py, spaCy-based, being retired) and
+the open value-centric stage (pipeline/facts, no spaCy) over the article's view."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipeline.extract import closed_rules
+from pipeline.extract.mentions import Analysis
+from pipeline.facts import never_subjects, open_facts
+from pipeline.patterns import PatternSet
+from pipeline.types import Fact, Mention
+from pipeline.view import build_view
+
+VALUE_FACT_TYPES = ("money", "quantity", "percent", "date")
+VALUE_LABELS = ("MONEY", "QUANTITY", "PERCENT", "DATE")
+
+
+def facts_and_outcomes(analysis: Analysis, pset: PatternSet) -> tuple[list[Fact], list[Mention]]:
+    """All facts of one article and its mentions, each value mention with the fact it fed or the
+    reason it fed none (`Mention.fed`)."""
+    closed = closed_rules.extract_facts(analysis, pset)
+    person_orgs: dict[str, str] = {}
+    for r in analysis.roles:
+        person_orgs.setdefault(r.person.canonical, r.org)
+    view = build_view(analysis.doc, analysis.article, analysis.entities, analysis.values, analysis.rates, person_orgs)
+    never = never_subjects(view, pset.open_rules.words)
+    closed = [f for f in closed if not (f.value_type in VALUE_FACT_TYPES and f.subject in never)]
+    used: dict[tuple[int, int], Fact] = {}
+    for f in closed:
+        if f.value_type in VALUE_FACT_TYPES:
+            used.setdefault((f.start, f.end), f)
+    extra, outcomes = open_facts(view, pset.open_rules, used)
+    seen = {(f.subject, f.attribute, f.value, f.period) for f in closed}
+    extra = [f for f in extra if (f.subject, f.attribute, f.value, f.period) not in seen]  # said twice ('4 brands', 'four clients')
+    facts = sorted(closed + extra, key=lambda f: (f.start, f.attribute, f.subject, f.value))
+    mentions = [replace(m, fed=outcomes.get((m.start, m.end), "")) if m.label in VALUE_LABELS else m
+                for m in analysis.mentions]
+    return facts, mentions
+
+
+def extract_facts(analysis: Analysis, pset: PatternSet) -> list[Fact]:
+    """All facts of one article, in document order."""
+    return facts_and_outcomes(analysis, pset)[0]

@@ -1,0 +1,408 @@
+"""Which entity a value is about: syntax first, then references, then the article's focus.
+
+Preferences, each a tested rule (tests/test_open_facts.py), in order:
+  1. attach     the object of 'in/at/for' on the value's path names a site or product
+                ('invest €2bn in its Douai plant' -> Douai plant)
+  2. possessor  a possessor on the value's path ("Renault's revenue", "the plant's 900 workers")
+  3. subject    the grammatical subject of the governing verb, climbing subjectless verbs; the noun
+                a relative clause modifies; an authority's beneficiary ('the Commission approved
+                €5bn in aid for Intel' -> Intel)
+  4. before     the nearest entity before the value in its sentence
+  5. after      the nearest entity after it
+  6. focus      the subject of the article's previous figure
+  7. main       the article's main site, else its main organisation
+Generic references ('the plant', 'the Japanese automaker') and pronouns resolve to the last entity
+of their kind, else the article's main one. Organisations inside a person's title ('Chairman of
+AESC', 'Mitsubishi boss Takao Kato') are never subjects. Places are subjects only as grammatical
+subjects ('France will spend...').
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.facts.syntax import NOUN_POS, Syntax
+from pipeline.types import Mention
+
+KIND_GROUPS = {"company": "org", "brand": "org", "org": "org", "body": "org", "plant": "plant", "product": "product",
+               "platform": "product", "person": "person", "place": "place", "project": "project"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    group: str  # org, plant, product, project, person, place
+    how: str  # attach, possessor, subject, beneficiary, before, after, focus, main
+
+
+def group_of(m: Mention) -> str:
+    return KIND_GROUPS.get(m.kind, "org")
+
+
+class SubjectResolver:
+    """Subject choice for one article (holds the article's entities and its running focus)."""
+
+    def __init__(self, syntax: Syntax, words: dict[str, Any]):
+        self.syn = syntax
+        self.view = syntax.view
+        self.words = words
+        self.refs: dict[str, set[str]] = {k: set(v) for k, v in words["generic_refs"].items()}
+        self.pronouns = set(words["pronouns"])
+        self.authorities = set(words["authorities"])
+        self.entities = sorted([*self.view.entities, *self._named_nouns()], key=lambda m: (m.start, m.end))
+        self.entity_at: dict[int, Mention] = {}
+        for m in self.entities:
+            for i in syntax.tokens_in(m.start, m.end):
+                self.entity_at.setdefault(i, m)
+        role = "|".join(sorted((re.escape(w) for w in words["role_words"]), key=len, reverse=True))
+        self._role_before = re.compile(rf"\b(?:{role})s?\s*(?:\([^)]{{0,30}}\)\s*)?(?:of|at|for)\s+(?:the\s+)?$", re.I)
+        self._role_after = re.compile(rf"^(?:['’]s)?\s+(?:(?:new|former|deputy|group|global|chief)\s+)*(?:{role})\b", re.I)
+        self.not_subjects = {w.lower() for w in words["not_subjects"]}
+        self.market_words = {w.lower() for w in words["market_words"]}
+        self.not_subject_patterns = [re.compile(p, re.I) for p in words["not_subject_patterns"]]
+        self.excluded = {id(m) for m in self.entities if self._in_title(m) or self._never_subject(m)}
+        self.main = self._main_entities()
+        self.focus: Choice | None = None
+        self.focus_sent = -10
+        self.top = self._top_entity()
+
+    # -- entities --------------------------------------------------------------------------------
+    def _named_nouns(self) -> list[Mention]:
+        """Sites and projects named by proper nouns before a site or project word where the model
+        saw no entity: 'the Vineyard Wind project', 'the Jansen Stage 1 potash project'."""
+        syn = self.syn
+        taken = set()
+        for m in (*self.view.entities, *self.view.values):
+            taken.update(syn.tokens_in(m.start, m.end))
+        out = []
+        for tok in syn.toks:
+            group = next((g for g in ("project", "plant") if tok.lemma in self.refs.get(g, ()) and tok.pos == "NOUN"), "")
+            if not group or tok.i in taken:
+                continue
+            parts = sorted(j for c in syn.children[tok.i] if syn.toks[c].dep in ("compound", "nmod", "amod", "nummod")
+                           for j in syn.subtree(c) if j < tok.i)
+            propn = [j for j in parts if syn.toks[j].pos == "PROPN"]
+            if not propn or any(j in taken for j in parts):
+                continue
+            first = min(propn)
+            name = self.view.text[syn.toks[first].idx:tok.end]
+            if "\n" in name:
+                continue
+            out.append(Mention(self.view.article.id, "FAC", name, syn.toks[first].idx, tok.end, kind=group,
+                               canonical=name, pattern_id="open.named-noun"))
+        return out
+
+    def _in_title(self, m: Mention) -> bool:
+        """'Chairman of AESC', 'Mitsubishi boss Takao Kato': an organisation in a person's title."""
+        if group_of(m) not in ("org", "plant", "place"):
+            return False
+        text = self.view.text
+        line_start = text.rfind("\n", 0, m.start) + 1
+        if self._role_before.search(text[max(line_start, m.start - 60):m.start]):
+            return True
+        after = self._role_after.match(text[m.end:m.end + 60])
+        if after:
+            rest = text[m.end + after.end():m.end + after.end() + 60]
+            return any(e.kind == "person" and m.end + after.end() <= e.start < m.end + after.end() + 50
+                       for e in self.entities) or bool(re.match(r"\s*(?:officer\s+)?[A-Z][a-z]+\s+[A-Z]", rest))
+        return False
+
+    def _never_subject(self, m: Mention) -> bool:
+        """A line item, index, agency or quarter the model took for a name ('EPS', 'Q2', 'S&P'), or a
+        ticker in parentheses ('Ross Stores Inc. (ROST)')."""
+        name = m.text.strip().lower()
+        if name in self.not_subjects or any(p.match(m.text.strip()) for p in self.not_subject_patterns):
+            return True
+        text = self.view.text
+        return bool(re.fullmatch(r"[A-Z]{2,5}", m.text.strip()) and re.search(r"\(\s*$", text[max(0, m.start - 2):m.start])
+                    or re.search(r"\((?:nasdaq|nyse|lse|tsx|asx)\s*:\s*$", text[max(0, m.start - 12):m.start], re.I))
+
+    def _top_entity(self) -> Mention | None:
+        """The entity the article is about: the most mentioned site, project, organisation or
+        product (sites first on a tie)."""
+        counts: dict[str, list[Mention]] = {}
+        for m in self.entities:
+            if id(m) not in self.excluded and group_of(m) in ("plant", "project", "org", "product"):
+                counts.setdefault(m.canonical, []).append(m)
+        order = {"plant": 0, "project": 1, "org": 2, "product": 3}
+        ranked = sorted(counts.values(), key=lambda ms: (-len(ms), order[group_of(ms[0])], ms[0].start))
+        return ranked[0][0] if ranked else None
+
+    def _main_entities(self) -> dict[str, Mention]:
+        counts: dict[tuple[str, str], list[Mention]] = {}
+        for m in self.entities:
+            if id(m) not in self.excluded:
+                counts.setdefault((group_of(m), m.canonical), []).append(m)
+        main: dict[str, Mention] = {}
+        for (group, _), found in sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[1][0].start)):
+            main.setdefault(group, found[0])
+        return main
+
+    def person_choice(self, m: Mention, value: Mention) -> Choice | None:
+        """A person is the subject of a date ('joined in 2002'); for a figure, their organisation."""
+        if value.label == "DATE":
+            return Choice(m.canonical, "person", "subject")
+        org = self.view.person_orgs.get(m.canonical)
+        return Choice(org, "org", "subject") if org else None
+
+    def usable(self, m: Mention, value: Mention, *, places: bool = False) -> bool:
+        if id(m) in self.excluded or (m.start < value.end and value.start < m.end):
+            return False
+        group = group_of(m)
+        return group != "person" and (places or group != "place")
+
+    def _entity_in(self, ids: set[int], value: Mention, *, places: bool = False, persons: bool = False) -> Mention | None:
+        found = [self.entity_at[i] for i in sorted(ids) if i in self.entity_at]
+        for m in found:
+            if self.usable(m, value, places=places) or (persons and group_of(m) == "person" and id(m) not in self.excluded):
+                return m
+        return None
+
+    def last_of(self, group: str, before: int) -> Mention | None:
+        for m in reversed(self.entities):
+            if m.start < before and group_of(m) == group and id(m) not in self.excluded:
+                return m
+        return self.main.get(group)
+
+    # -- references ------------------------------------------------------------------------------
+    def refs_word(self, i: int) -> bool:
+        """Whether a noun is a generic word for an entity ('the company', 'the plant')."""
+        tok = self.syn.toks[i]
+        return any(tok.lemma in nouns for nouns in self.refs.values())
+
+    def _named_noun(self, i: int, value: Mention) -> Choice | None:
+        """'the Vineyard Wind project', 'the Jansen Stage 1 potash project': a site or project noun
+        named by the proper nouns before it, where the model saw no entity."""
+        syn = self.syn
+        tok = syn.toks[i]
+        group = next((g for g in ("project", "plant") if tok.lemma in self.refs.get(g, ())), "")
+        if not group or i in self.entity_at:
+            return None
+        parts = sorted(j for c in syn.children[i] if syn.toks[c].dep in ("compound", "nmod", "amod", "nummod")
+                       for j in syn.subtree(c) if j < i)
+        if not parts or not any(syn.toks[j].pos == "PROPN" for j in parts):
+            return None
+        first = min(j for j in parts if syn.toks[j].pos == "PROPN")
+        span = range(first, i + 1)
+        if any(syn.toks[j].idx < value.end and value.start < syn.toks[j].end for j in span):
+            return None
+        name = self.view.text[syn.toks[first].idx:tok.end]
+        return Choice(name, group, "named")
+
+    def _reference(self, i: int) -> Choice | None:
+        """A generic noun ('the plant', 'the carmaker') or a pronoun resolved to an entity."""
+        tok = self.syn.toks[i]
+        if tok.lower in self.pronouns:
+            if self.focus is not None:
+                return Choice(self.focus.name, self.focus.group, "subject")
+            m = self.main.get("org") or self.main.get("plant")
+            return Choice(m.canonical, group_of(m), "subject") if m else None
+        if tok.pos not in NOUN_POS:
+            return None
+        for group, nouns in self.refs.items():
+            if tok.lemma in nouns or tok.lower in nouns:
+                m = self._referent(group, tok)
+                if m is not None:
+                    return Choice(m.canonical, group_of(m), "subject")
+        return None
+
+    def _referent(self, group: str, tok) -> Mention | None:
+        """What 'the plant' or 'the company' means: an entity of that kind earlier in the same
+        sentence, else the article's most mentioned one (a project may be a named site)."""
+        groups = ("project", "plant") if group in ("project", "plant") else (group,)
+        span = self.view.sentences[tok.sent]
+        here = [m for m in self.entities if span.start <= m.start < tok.idx and group_of(m) in groups
+                and id(m) not in self.excluded]
+        if here:
+            return here[-1]
+        return next((self.main[g] for g in groups if g in self.main), None)
+
+    def _named_or_ref(self, i: int, value: Mention, *, places: bool = False, persons: bool = False,
+                      proper: bool = False) -> Choice | None:
+        """The entity a noun names (its own tokens first, then its compounds, then its possessor), a
+        reference it makes, or, with `proper`, the proper noun itself where the model saw no entity."""
+        syn = self.syn
+        own = {i} | {c for c in syn.children[i] if syn.toks[c].dep in ("compound", "flat")}
+        appos = {j for c in syn.children[i] if syn.toks[c].dep == "appos" for j in syn.name_parts(c)}
+        m = (self._entity_in(own, value, places=places, persons=persons)
+             or self._entity_in(syn.name_parts(i), value, places=places, persons=persons)
+             or (self._entity_in(appos, value, places=places) if self.refs_word(i) else None))
+        if m is not None and group_of(m) == "person":
+            return self.person_choice(m, value)
+        if m is not None:
+            return Choice(m.canonical, group_of(m), "subject")
+        named = self._named_noun(i, value)
+        if named is not None:
+            return named
+        ref = self._reference(i)
+        if ref is None and proper and syn.toks[i].pos == "PROPN" and i not in self.entity_at:
+            parts = sorted(j for j in own if syn.toks[j].pos == "PROPN")
+            first = syn.toks[parts[0]] if parts else None
+            name = " ".join(syn.toks[j].text for j in parts)
+            if (first is None or name.lower() in self.not_subjects or len(parts) == 1 and first.i == self.view.sentences[first.sent].first
+                    or _headline(self.view.text, first.idx)):
+                return None
+            if not any(syn.toks[j].idx < value.end and value.start < syn.toks[j].end for j in parts):
+                return Choice(" ".join(syn.toks[j].text for j in parts), "org", "proper")
+        return ref
+
+    # -- the choice ------------------------------------------------------------------------------
+    def resolve(self, value: Mention, root: int, path: list[int]) -> Choice | None:
+        choice = (self._attached(value, root, path) or self._possessor(value, path)
+                  or self._subject(value, root) or self._nearest(value, root))
+        sent = self.syn.toks[root].sent
+        if choice is None:
+            if self.focus is not None and sent - self.focus_sent <= 1:
+                choice = Choice(self.focus.name, self.focus.group, "focus")
+            elif self.top is not None:
+                choice = Choice(self.top.canonical, group_of(self.top), "main")
+        if choice is not None and choice.group != "market":
+            self.focus, self.focus_sent = choice, sent
+        return choice
+
+    def _attached(self, value: Mention, root: int, path: list[int]) -> Choice | None:
+        syn = self.syn
+        preps = set(self.words["attach_preps"])
+        own = set(syn.subtree(root))
+        for head in path[:4]:
+            for c in syn.children[head]:
+                if c in own or syn.toks[c].dep != "prep" or syn.toks[c].lower not in preps:
+                    continue
+                for obj in syn.kids(c, frozenset({"pobj"})):
+                    m = self._entity_in(syn.name_parts(obj), value)
+                    if m is not None and group_of(m) in ("plant", "product", "project"):
+                        return Choice(m.canonical, group_of(m), "attach")
+                    ref = self._reference(obj)
+                    if ref is not None and ref.group == "plant" and syn.toks[obj].lower not in self.pronouns:
+                        return Choice(ref.name, ref.group, "attach")
+            if syn.toks[head].pos in ("VERB", "AUX"):
+                break
+        return None
+
+    def _possessor(self, value: Mention, path: list[int]) -> Choice | None:
+        syn = self.syn
+        for head in path[:3]:
+            for p in syn.kids(head, frozenset({"poss"})):
+                found = self._named_or_ref(p, value)
+                if found is not None:
+                    return Choice(found.name, found.group, "possessor")
+            if syn.toks[head].pos in ("VERB", "AUX"):
+                break
+        return None
+
+    def _subject(self, value: Mention, root: int) -> Choice | None:
+        syn = self.syn
+        verb = syn.governing_verb(root)
+        if verb is None:
+            return None
+        subj, holder = syn.clause_subject(verb)
+        if subj is None:
+            return None
+        if value.start <= syn.toks[subj].idx < value.end:  # the figure is the subject: '900 vehicles leave Douai'
+            return self._object(holder, value, subj)
+        if value.label in ("MONEY", "PERCENT"):
+            for v in (verb, holder):  # 'Cisco will acquire Acacia for $115 a share', '... agreement to acquire Acacia for $4.5bn'
+                if syn.toks[v].lemma in self.words["target_verbs"] and syn.toks[v].lemma != "pay":
+                    target = self._object(v, value, subj)
+                    if target is not None:
+                        return Choice(target.name, target.group, "target")
+        if self._market(subj):
+            return Choice("", "market", "market")
+        found = self._named_or_ref(subj, value, places=True, persons=True, proper=True)
+        if found is None:
+            for p in syn.kids(subj, frozenset({"poss"})):  # "Renault's sales rose to ..."
+                found = self._named_or_ref(p, value)
+                if found:
+                    break
+        if found is not None and (self._is_authority(subj) or syn.toks[holder].lemma in self.words["granting_verbs"]):
+            beneficiary = self._beneficiary(holder, value)
+            if beneficiary is not None:
+                return beneficiary
+        if value.label in ("MONEY", "PERCENT") and "pay" in {syn.toks[verb].lemma, syn.toks[holder].lemma}:
+            target = self._object(verb if syn.toks[verb].lemma == "pay" else holder, value, subj, preps=("for",))
+            if target is not None and target.name != (found.name if found else ""):
+                return Choice(target.name, target.group, "target")
+        return found
+
+    def _object(self, verb: int, value: Mention, subj: int, *, preps: tuple[str, ...] = ()) -> Choice | None:
+        """The entity among a verb's objects: when the figure itself is the subject ('900 vehicles
+        leave Douai's lines'), or the company bought ('agreed to pay $70 a share for Acacia')."""
+        syn = self.syn
+        for c in syn.children[verb]:
+            if c == subj or syn.toks[c].dep not in ("dobj", "attr", "prep", "dative", "oprd"):
+                continue
+            if preps and syn.toks[c].dep == "prep" and syn.toks[c].lower not in preps:
+                continue
+            if value.start <= syn.toks[c].idx < value.end:
+                continue
+            objs = syn.kids(c, frozenset({"pobj"})) if syn.toks[c].dep == "prep" else [c]
+            for obj in objs:
+                found = self._named_or_ref(obj, value, places=True)
+                if found is not None:
+                    return Choice(found.name, found.group, "object")
+        return None
+
+    def _market(self, i: int) -> bool:
+        """A clause about a market, an index or demand as a whole ('Global potash demand by 2030',
+        'The S&P 500 was up 0.3%'): its figures are about no entity of the article."""
+        if i in self.entity_at:
+            return False
+        words = {self.syn.toks[j].lemma.lower() for j in self.syn.name_parts(i)} | {self.syn.toks[i].lemma.lower()}
+        return bool(words & self.market_words)
+
+    def _is_authority(self, i: int) -> bool:
+        words = {self.syn.toks[j].lemma for j in self.syn.name_parts(i)} | {self.syn.toks[i].lower}
+        m = self.entity_at.get(i)
+        return bool(words & self.authorities) or (m is not None and group_of(m) == "place")
+
+    def _beneficiary(self, verb: int, value: Mention) -> Choice | None:
+        """Who an authority's or approver's money is for: the object of 'for'/'to', or what a purpose
+        clause builds ('approved $7.5bn in capital spending to build Jansen Stage 1')."""
+        syn = self.syn
+        preps = set(self.words["beneficiary_preps"])
+        for i in sorted(syn.subtree(verb)):
+            t = syn.toks[i]
+            objs: list[int] = []
+            if t.dep == "prep" and t.lower in preps:
+                objs = syn.kids(i, frozenset({"pobj"}))
+            elif t.pos == "VERB" and t.dep in ("xcomp", "advcl", "acl") and i != verb:
+                objs = syn.kids(i, frozenset({"dobj"}))
+            for obj in objs:
+                m = self._entity_in(syn.name_parts(obj), value)
+                if m is not None and group_of(m) in ("org", "plant", "project", "product"):
+                    return Choice(m.canonical, group_of(m), "beneficiary")
+                named = self._named_noun(obj, value)
+                if named is not None:
+                    return Choice(named.name, named.group, "beneficiary")
+        return None
+
+    def _nearest(self, value: Mention, root: int) -> Choice | None:
+        sent = self.syn.toks[root].sent
+        span = self.view.sentences[sent]
+        inside = [m for m in self.entities if span.start <= m.start < span.end and self.usable(m, value)]
+        before = [m for m in inside if m.end <= value.start]
+        if before:
+            m = before[-1]
+            return Choice(m.canonical, group_of(m), "before")
+        after = [m for m in inside if m.start >= value.end]
+        if after:
+            m = after[0]
+            return Choice(m.canonical, group_of(m), "after")
+        return None
+
+
+def _headline(text: str, at: int) -> bool:
+    """Whether a position lies on a title-case line ('Acacia Stock Rises 30% After Cisco Agrees')."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    words = re.findall(r"[A-Za-z][\w'’-]*", text[start:end if end >= 0 else len(text)])
+    long_words = [w for w in words if len(w) > 3]
+    return len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) >= 0.8 * len(long_words)
+
+
+def never_subjects(view, words: dict[str, Any]) -> set[str]:
+    """Canonical names in an article that are never a figure's subject (titles, line items, tickers)."""
+    resolver = SubjectResolver(Syntax(view), words)
+    keep = {m.canonical for m in resolver.entities if id(m) not in resolver.excluded}
+    return {m.canonical for m in resolver.entities if id(m) in resolver.excluded} - keep
