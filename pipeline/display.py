@@ -23,7 +23,8 @@ SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "AU": "autumn", "WI": "winter"}
 IRREGULAR_PLURALS = {"person": "people", "child": "children", "man": "men", "woman": "women"}
 STATUS_LABELS = {"single": "one source", "agreed": "sources agree", "conflict": "sources disagree",
-                 "ambiguous": "ambiguous in one source", "superseded": "superseded"}
+                 "ambiguous": "ambiguous in one source", "revised": "revised by a later source",
+                 "superseded": "superseded"}
 
 
 def _number(text: str) -> str:
@@ -110,5 +111,6 @@ def format_value(value: str, value_type: str, unit: str = "", modifier: str = ""
 
 def display_status(status: str, sources: tuple[str, ...] | list[str]) -> str:
     """'ambiguous' for a conflict whose values all come from one article (it contradicts itself or
-    the rules read two figures), apart from a disagreement between articles."""
+    the rules read two figures), apart from a disagreement between articles. (Reconciliation gives
+    such rows the status 'ambiguous' itself; this also reads outputs of runs made before.)"""
     return "ambiguous" if status == "conflict" and len(set(sources)) < 2 else status

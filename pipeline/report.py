@@ -1,8 +1,8 @@
 """One self-contained HTML review page (no network): every reconciled fact with its formatted value,
 modality, period, confidence and status, the evidence from each source (the stated value
 highlighted, with the source's publication date); a legend; search and sort by subject and
-attribute; disagreements between sources apart from ambiguity inside one source; the values that
-produced no fact, with their reason when the facts stage records one; each article with its
+attribute; disagreements between sources apart from ambiguity inside one source and from figures
+revised by later sources; the values that produced no fact, with the reason the facts stage gives; each article with its
 mentions highlighted and linked to the facts they feed.
 
 All article text is escaped, and a Content-Security-Policy allows only the page's own script (by
@@ -32,7 +32,7 @@ th{background:#eef1f5;font-weight:600}th.sortable{cursor:pointer;white-space:now
 th[aria-sort=ascending]:after{content:' \\2191';color:#1d3557}th[aria-sort=descending]:after{content:' \\2193';color:#1d3557}
 .status{font-weight:600;border-radius:10px;padding:1px 8px;font-size:12px;white-space:nowrap}
 .agreed{background:#d8f3dc}.single{background:#e9ecef}.conflict{background:#ffd6d6;border:1px solid #c1121f}
-.ambiguous{background:#fff0d6;border:1px dashed #b5651d}.superseded{background:#fff3bf}
+.ambiguous{background:#fff0d6;border:1px dashed #b5651d}.superseded{background:#fff3bf}.revised{background:#e7e0f5}
 .modality{font-size:12px;border-radius:4px;padding:0 5px}.planned{background:#e0ecf5;color:#1d3557}.actual{background:#f1f3f5}
 .value{font-weight:600}.num{font-variant-numeric:tabular-nums}
 .conf{display:inline-block;height:6px;background:#457b9d;border-radius:3px;vertical-align:middle;margin-right:4px}
@@ -74,11 +74,14 @@ LEGEND = (
      "articles give incompatible values; the value shown has the most sources (ties: the earliest)"),
     ("<span class='status ambiguous'>ambiguous in one source</span>",
      "one article gives several values for the same thing (it corrects itself, or the rules read two figures)"),
+    ("<span class='status revised'>revised by a later source</span>",
+     "later articles changed the figure; the latest value is shown, the earlier ones beside it"),
     ("<span class='status superseded'>superseded</span>", "a role held by someone else later; period: years reported"),
     ("<span class='modality planned'>planned</span> <span class='modality actual'>actual</span>",
      "a figure announced for the future (\"will invest\", \"by 2030\") or one that is done; they never merge"),
     ("confidence", "1 − 0.4ⁿ for n agreeing sources (0.60, 0.84, 0.94); lower for conflicts; ×0.9 when approximate"),
     ("<span class='m m-MONEY'>value</span>", "in an article: a mention; dotted red: a value that fed no fact"),
+    ("reason", "why a value fed no fact, as the facts stage records it (dateline, age, part_of_name, time_span...)"),
 )
 
 
@@ -98,7 +101,8 @@ def _fact_id(index: int) -> str:
     return f"fact-{index}"
 
 
-def _article_html(text: str, mentions: list[Mention], feeds: dict[tuple[int, int], list[int]]) -> str:
+def _article_html(text: str, mentions: list[Mention], feeds: dict[tuple[int, int], list[int]],
+                  fed: set[tuple[str, int, int]]) -> str:
     """Article text, escaped, with non-overlapping mentions wrapped in spans linking to facts."""
     out, pos = [], 0
     for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
@@ -111,8 +115,8 @@ def _article_html(text: str, mentions: list[Mention], feeds: dict[tuple[int, int
         extra = ""
         if links:
             inner = f'<a href="#{_fact_id(links[0])}">{inner}</a>'
-        elif m.label in VALUE_LABELS and m.value:
-            extra, title = " m-nofact", f"{title} (no fact)"
+        elif _fed_no_fact(m, fed):
+            extra, title = " m-nofact", f"{title} (no fact: {getattr(m, 'fed', '') or 'reason not recorded'})"
         out.append(f'<span class="m m-{_e(m.label)}{extra}" title="{_e(title)}">{inner}</span>')
         pos = m.end
     out.append(_e(text[pos:]))
@@ -131,7 +135,9 @@ def _fact_row(i: int, r: ReconciledFact, facts: list[Fact]) -> str:
     value = _e(format_value(r.value, r.value_type, r.unit, r.modifier))
     others = [v for v in r.values if v != r.value]
     if others:
-        value += " <span class='src'>(also: " + _e("; ".join(format_value(v, r.value_type, r.unit) for v in others)) + ")</span>"
+        word = "earlier" if r.status == "revised" else "also"
+        value += (f" <span class='src'>({word}: " + _e("; ".join(format_value(v, r.value_type, r.unit) for v in others))
+                  + ")</span>")
     amount = r.value if r.value_type in ("money", "quantity", "percent") and "/" not in r.value else ""
     modality = f"<span class='modality {_e(r.modality)}'>{_e(r.modality)}</span>" if r.modality else ""
     search = " ".join((r.subject, r.attribute, r.qualifier)).lower()
@@ -146,15 +152,24 @@ def _fact_row(i: int, r: ReconciledFact, facts: list[Fact]) -> str:
             f"<td class='num'>{r.n_sources}</td><td class='ev'>{''.join(_source_line(f, r.unit) for f in facts)}</td></tr>")
 
 
+def _fed_no_fact(m: Mention, fed: set[tuple[str, int, int]]) -> bool:
+    """A value mention that fed no fact: the facts stage gives a reason (no 'attribute@subject'), or,
+    for extractions stored before it recorded one, no fact cites it."""
+    if m.label not in VALUE_LABELS or not m.value:
+        return False
+    outcome = getattr(m, "fed", "")
+    return ("@" not in outcome) if outcome else (m.article_id, m.start, m.end) not in fed
+
+
 def _left_out(articles: dict[str, Article], mentions: list[Mention], fed: set[tuple[str, int, int]]) -> list[str]:
-    """Rows for the values that produced no fact, with the reason when the facts stage gives one."""
+    """Rows for the values that produced no fact, with the reason the facts stage gives."""
     rows = []
     for m in sorted(mentions, key=lambda m: (m.article_id, m.start)):
-        if m.label not in VALUE_LABELS or not m.value or (m.article_id, m.start, m.end) in fed:
+        if not _fed_no_fact(m, fed):
             continue
         text = articles[m.article_id].text if m.article_id in articles else ""
         before, after = text[max(0, m.start - 70):m.start], text[m.end:m.end + 70]
-        reason = getattr(m, "reason", "") or "not recorded by this version of the facts stage"
+        reason = getattr(m, "fed", "") or "not recorded"
         rows.append(f"<tr><td><a href='#article-{_e(m.article_id)}'>{_e(m.article_id)}</a></td><td>{_e(m.label)}</td>"
                     f"<td class='value'>{_e(format_value(m.value, m.label.lower(), m.unit, m.modifier))}</td>"
                     f"<td>…{_e(before)}<mark>{_e(m.text)}</mark>{_e(after)}…</td><td>{_e(reason)}</td></tr>")
@@ -223,6 +238,6 @@ def render_report(result: RunResult) -> str:
         a = articles[aid]
         dated = f"published {_e(a.published)} ({_e(a.published_from)})" if a.published else "no publication date"
         parts.append(f"<h3 id='article-{_e(aid)}'>{_e(aid)} <span class='src'>{dated}</span></h3><div class='article'>"
-                     f"{_article_html(a.text, by_article[aid], feeds[aid])}</div>")
+                     f"{_article_html(a.text, by_article[aid], feeds[aid], fed)}</div>")
     parts.append(f"</section></main><script>{SCRIPT}</script></body></html>")
     return "".join(parts)

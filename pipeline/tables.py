@@ -44,7 +44,8 @@ FACT_FIELDS: dict[str, tuple[str, str, str]] = {
     "unit": ("string", STRING, "ISO 4217 code for money; counted noun or unit symbol for quantities; % or pp"),
     "period": ("string", STRING, "the year (or years START/END) a figure is for"),
     "modifier": ("string", STRING, "early, mid, late, before, after, approx, more_than, less_than, up_to; empty when exact"),
-    "status": ("string", STRING, "single, agreed, conflict or superseded"),
+    "status": ("string", STRING, "single, agreed, conflict, ambiguous (one article, several values), "
+               "revised (later sources changed it) or superseded"),
     "n_sources": ("integer", INT, "how many articles state it"),
     "sources": ("list", LIST, "the ids of the articles that state it (`;`-joined in the CSV)"),
     "evidence": ("string", STRING, "the sentence from the earliest source"),
@@ -67,6 +68,8 @@ MENTION_FIELDS: dict[str, tuple[str, str, str]] = {
     "pattern_id": ("string", STRING, "the rule that found it (model.person for the statistical model)"),
     "kind": ("string", STRING, "entities: company, brand, plant, product, platform, person, place"),
     "canonical": ("string", STRING, "entities: canonical name"),
+    "fact": ("string", STRING, "values: the facts it fed ('attribute@subject', ;-joined) or the reason it fed none "
+             "(dateline, publication_date, age, time_span, part_of_name, ...)"),
 }
 DERIVED_FIELDS: dict[str, tuple[str, str, str]] = {
     "amount": ("number", FLOAT, "the number of a money, quantity or percent value (money in currency units)"),

@@ -46,6 +46,7 @@ def test_notebook_runs_on_a_folder_of_articles(tmp_path):
     text, images = _execute(tmp_path, tmp_path / "articles", tmp_path / "out")
     assert (tmp_path / "out" / "facts.parquet").is_file()  # the run wrote where it was told
     assert "4 brands" in text and "Takao Kato" in text  # the fact sheet, values as a reader writes them
+    assert "dateline" in text and "(not recorded" not in text  # reasons from the facts stage
     assert len(images) >= 3  # money by subject, a history, the timeline
     assert sorted(p.name for p in tmp_path.iterdir()) == ["articles", "out"]
 
@@ -56,8 +57,13 @@ def test_notebook_reads_another_runs_outputs(tmp_path):
     (tmp_path / "articles" / "notes.pdf").write_bytes(b"%PDF-1.7")
     subprocess.run([sys.executable, "-m", "pipeline", "run", str(tmp_path / "articles"), "--out", str(tmp_path / "run" / "facts.csv"),
                     "--quiet"], check=True, cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "PATH": ""}, timeout=600)
+    import pandas as pd  # as a run made before the facts stage recorded reasons: no `fact` column
+
+    mentions = pd.read_parquet(tmp_path / "run" / "mentions.parquet")
+    mentions.drop(columns=["fact"]).to_parquet(tmp_path / "run" / "mentions.parquet")
     before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "run").iterdir()}
     text, images = _execute(tmp_path, tmp_path / "run", tmp_path / "unused")
     assert "reading the outputs in" in text and not (tmp_path / "unused").exists()
     assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "run").iterdir()} == before  # nothing re-extracted or rewritten
-    assert "E019" in text and "values fed no fact" in text and len(images) >= 1
+    assert "E019" in text and "values fed no fact" in text and "(not recorded by this run)" in text
+    assert len(images) >= 1

@@ -17,11 +17,13 @@ HOSTILE = ("Evil Corp will invest €5 million in its Lille plant. <script>conso
            "The Lille plant employs 300 people.")
 
 
-ONE_SOURCE_AND_TWO = {  # an article that gives two values, and two articles that disagree
+ONE_SOURCE_AND_TWO = {  # an article that gives two values; two articles that disagree; a later one that revises
     "arras.txt": "Arras, France – March 5, 2024 – Acme will invest €100 million in its Arras plant, the company said.\n\n"
                  "Later in the day, Acme said it will invest €150 million in its Arras plant.\n",
     "rouen-a.txt": "Paris, France – March 6, 2024 – Borg will invest €200 million in its Rouen plant.\n",
-    "rouen-b.txt": "Rouen, France – March 8, 2024 – Borg will invest €250 million in its Rouen plant.\n",
+    "rouen-b.txt": "Rouen, France – March 6, 2024 – Borg will invest €250 million in its Rouen plant.\n",
+    "lyon-a.txt": "Lyon, France – March 6, 2024 – Crux will invest €300 million in its Lyon plant.\n",
+    "lyon-b.txt": "Lyon, France – April 9, 2024 – Crux will invest €350 million in its Lyon plant.\n",
 }
 
 
@@ -61,7 +63,7 @@ def test_report_shows_formatted_values_modality_period_confidence_and_dates(repo
     douai = [r for r in re.findall(r"<tr class='fact'.*?</tr>", page) if "production_volume" in r and "Douai plant" in r]
     assert douai and any("89,527 vehicles" in r and "<td>2024</td>" in r for r in douai)
     assert "<span class='modality planned'>planned</span>" in page and "<span class='modality actual'>actual</span>" in page
-    assert "published 2025-09-16" in page and "published 2024-03-06" in page
+    assert "published 2025-09-16" in page and "published 2024-04-09" in page
     assert re.search(r"<span class='conf' style='width:\d+px'></span>0\.\d\d", page)
     assert "<section class='legend'><h2>Legend</h2>" in page
     for term in ("sources agree", "one source", "sources disagree", "ambiguous in one source", "planned", "confidence"):
@@ -70,14 +72,18 @@ def test_report_shows_formatted_values_modality_period_confidence_and_dates(repo
 
 def test_ambiguity_in_one_source_is_not_a_disagreement_between_sources(report):
     page = report.read_text(encoding="utf-8")
-    arras, rouen = _row(page, "arras plant"), _row(page, "rouen plant")
-    assert "data-status='ambiguous'" in arras and "ambiguous in one source</span>" in arras
-    assert "€100 million" in arras and "(also: €150 million)" in arras
-    assert "data-status='conflict'" in rouen and "sources disagree</span>" in rouen
-    assert page.count("data-status='conflict'") == 1 and page.count("data-status='ambiguous'") == 1
+    rows = re.findall(r"<tr class='fact'.*?</tr>", page)
+    arras = [r for r in rows if "data-subject='arras plant'" in r]
+    assert len(arras) == 2 and all("data-status='ambiguous'" in r and "ambiguous in one source</span>" in r for r in arras)
+    assert {"€100 million", "€150 million"} <= {v for r in arras for v in re.findall(r"€\d+ million", r)}
+    [rouen] = [r for r in rows if "data-subject='rouen plant'" in r]
+    assert "data-status='conflict'" in rouen and "sources disagree</span>" in rouen and "(also: €250 million)" in rouen
+    [lyon] = [r for r in rows if "data-subject='lyon plant'" in r]
+    assert "data-status='revised'" in lyon and "€350 million" in lyon and "(earlier: €300 million)" in lyon
+    assert page.count("data-status='conflict'") == 1 and page.count("data-status='ambiguous'") == 2
     disagreements = page.split("<h2>Disagreements between sources</h2>")[1].split("</section>")[0]
     ambiguous = page.split("<h2>Ambiguous in one source</h2>")[1].split("</section>")[0]
-    assert "Rouen plant" in disagreements and "Arras plant" not in disagreements
+    assert "Rouen plant" in disagreements and "Arras plant" not in disagreements and "Lyon plant" not in disagreements
     assert "Arras plant" in ambiguous and "Rouen plant" not in ambiguous
 
 
@@ -86,6 +92,7 @@ def test_values_that_produced_no_fact_are_listed(report):
     left = page.split("<section id='left-out'>")[1].split("</section>")[0]
     assert re.search(r"Values that produced no fact \((\d+)\)", left)
     assert "m-nofact" in page and "</mark>" in left
+    assert "<td>dateline</td>" in left  # the facts stage's reason: a dateline's date is no fact
 
 
 def _chromium() -> str | None:
