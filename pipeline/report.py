@@ -158,7 +158,9 @@ def _fed_no_fact(m: Mention, fed: set[tuple[str, int, int]]) -> bool:
     if m.label not in VALUE_LABELS or not m.value:
         return False
     outcome = getattr(m, "fed", "")
-    return ("@" not in outcome) if outcome else (m.article_id, m.start, m.end) not in fed
+    if outcome:  # 'attribute@subject': a fact's value; 'period:START': the period of the fact at START
+        return "@" not in outcome and not outcome.startswith("period:")
+    return (m.article_id, m.start, m.end) not in fed
 
 
 def _left_out(articles: dict[str, Article], mentions: list[Mention], fed: set[tuple[str, int, int]]) -> list[str]:
