@@ -312,7 +312,8 @@ def _check_entity_rule(row: dict[str, Any]) -> str:
     return ""
 
 
-VOCAB_KEYS = {"id": str, "attribute": str, "labels": list, "words": list, "units": list, "doc": str}
+VOCAB_KEYS = {"id": str, "attribute": str, "labels": list, "words": list, "units": list, "prefer": list, "customer_preps": list, "rate_attribute": dict,
+              "doc": str}
 SUBJECT_WORD_KEYS = {"_doc": str, "generic_refs": dict, "pronouns": list, "authorities": list, "beneficiary_preps": list,
                      "attach_preps": list, "role_words": list, "speech_verbs": list, "period_preps": list,
                      "planned_words": list, "clock_units": list, "not_subjects": list, "not_subject_patterns": list,
@@ -328,6 +329,8 @@ def _check_vocab(row: dict[str, Any]) -> str:
             return f"'{key}' must be a {kind.__name__}"
     if not set(row["labels"]) <= VALUE_LABELS:
         return f"unknown labels {sorted(set(row['labels']) - VALUE_LABELS)} (known: {sorted(VALUE_LABELS)})"
+    if not set(row.get("prefer", ())) <= {"plant", "project", "product", "org"}:
+        return f"unknown kinds in 'prefer' {sorted(set(row['prefer']) - {'plant', 'project', 'product', 'org'})}"
     if not row.get("words") and "units" not in row:
         return "needs 'words' or 'units'"
     if not re.fullmatch(r"[a-z][a-z0-9_]*", row["attribute"]):

@@ -25,6 +25,19 @@ def facts_and_outcomes(analysis: Analysis, pset: PatternSet) -> tuple[list[Fact]
     view = build_view(analysis.doc, analysis.article, analysis.entities, analysis.values, analysis.rates, person_orgs)
     never = never_subjects(view, pset.open_rules.words)
     closed = [f for f in closed if not (f.value_type in VALUE_FACT_TYPES and f.subject in never)]
+    # The open stage chooses every value's subject; a closed value rule keeps its fact (and its
+    # attribute name) only where it names the same subject.
+    everything, _ = open_facts(view, pset.open_rules, {})
+    open_subjects: dict[tuple[int, int], set[str]] = {}
+    for f in everything:
+        open_subjects.setdefault((f.start, f.end), set()).add(f.subject)
+    value_rules = {r["id"] for r in pset.attributes if r["strategy"] == "value"}
+    closed_subjects: dict[tuple[int, int], set[str]] = {}
+    for f in closed:
+        closed_subjects.setdefault((f.start, f.end), set()).add(f.subject)
+    agree = {k for k, names in closed_subjects.items() if names & open_subjects.get(k, set())}
+    closed = [f for f in closed if not (f.rule_id in value_rules and (f.start, f.end) in open_subjects
+                                        and (f.start, f.end) not in agree)]  # coordinated subjects travel together
     used: dict[tuple[int, int], Fact] = {}
     for f in closed:
         if f.value_type in VALUE_FACT_TYPES:

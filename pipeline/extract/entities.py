@@ -189,6 +189,9 @@ def harmonize_labels(mentions: list[Mention], text: str = "", words: dict | None
         if model and m.label == "ORG" and " " not in m.text.strip() and m.text.strip() in full_people:
             person = full_people[m.text.strip()]
             m = replace(m, label="PERSON", kind="person", canonical=person.canonical)
+        elif model and m.label == "ORG" and " " not in m.text.strip() and len(m.text.strip()) >= 4 and (
+                longer := [o for o in orgs if o.text != m.text and o.text.startswith(m.text.strip()) and o.canonical != m.canonical]):
+            m = replace(m, canonical=longer[0].canonical, kind=longer[0].kind)  # 'Astra' after 'AstraZeneca'
         elif model and m.label == "PERSON":
             words = m.text.strip()
             longer = [o for o in orgs if o.text.startswith(words) and o.text != words

@@ -14,6 +14,7 @@ Reasons a value feeds no fact (the `fact` column of mentions.csv says which):
   publication_date  the article's own date in a header line ('Published: Jun. 5, 2025')
   time_span      a clock duration or 'hours ago' (seconds, minutes, hours)
   part_of_name   a number inside a name ('Car of the Year 2025', 'ISO 14001')
+  year           a year taken for a count ('2014 revenues')
   bare_number    a number with no unit, no label and no figure beside it to borrow one from
   unknown_percent  a percentage nothing in the vocabulary names
   market         a figure about a market, an index or demand as a whole ('global demand will grow 3%')
@@ -41,6 +42,9 @@ class OpenRules:
 
     vocabulary: tuple[VocabEntry, ...]
     words: dict[str, Any]
+
+    def entry(self, entry_id: str) -> VocabEntry | None:
+        return next((e for e in self.vocabulary if e.id == entry_id), None)
 
     @property
     def planned(self) -> frozenset[str]:
@@ -85,7 +89,9 @@ def open_facts(view: ArticleView, rules: OpenRules, used: dict[tuple[int, int], 
             outcomes[key] = reason
             continue
         ids, root, path = where[key]
-        choice = resolver.resolve(v, root, path)
+        entry = rules.entry(choose_attribute(rules.vocabulary, v, cues(syn, v, ids, root, path))[1])
+        choice = resolver.resolve(v, root, path, entry.prefer if entry is not None else (),
+                                  entry.customer_preps if entry is not None else ())
         if choice is None:
             outcomes[key] = "no_subject"
             continue
@@ -100,9 +106,13 @@ def open_facts(view: ArticleView, rules: OpenRules, used: dict[tuple[int, int], 
 
 def _borrow_units(view: ArticleView, values: list[Mention]) -> list[Mention]:
     """A count with no unit takes the unit of the nearest count of its sentence that has one
-    ('created 650 jobs ... to increase that number to 1,000': 1,000 jobs)."""
+    ('created 650 jobs ... to increase that number to 1,000': 1,000 jobs); a bare year after a
+    key-figure label is a date ('FOUNDED IN: 1970')."""
     out = []
     for v in values:
+        if v.label == "QUANTITY" and not v.unit and re.fullmatch(r"(?:19|20)\d\d", v.text.strip()) and \
+                key_figure_label(view.text, v.start):  # 'FOUNDED IN: 1970' is a date
+            v = replace(v, label="DATE", precision="year")
         if v.label == "QUANTITY" and not v.unit:
             sent = next((s for s in view.sentences if s.start <= v.start < s.end), None)
             siblings = [o for o in values if o is not v and o.label == "QUANTITY" and o.unit and sent is not None
@@ -174,6 +184,8 @@ def _reason(view: ArticleView, v: Mention, key: tuple[int, int], where: dict, pe
             return "time_span"
         if not v.unit and not key_figure_label(view.text, v.start):
             return "bare_number"
+        if re.match(r"(?:19|20)\d\d\b(?![,.]\d)", v.text) and v.value == v.text[:4]:
+            return "year"  # '2014 revenues', 'its 2021 results': a year the value layer counted
     if v.label == "PERCENT":
         _, root, path = where[key]
         if not choose_attribute(rules.vocabulary, v, cues(syn, v, where[key][0], root, path))[0]:
@@ -203,9 +215,12 @@ def _make(view: ArticleView, syn: Syntax, rules: OpenRules, v: Mention, ids: lis
         return [Fact(art.id, choice.name, attribute, v.value, "date", **common)]
     modality = modality_of(syn, root, path, rules.planned, period)
     unit = v.unit
-    rate = view.rates.get(v.start, "")
+    rate = view.rates.get(v.start, "") or (unit.split("/", 1)[1] if "/" in unit else "")
     if rate and unit and "/" not in unit:
         common["unit"] = f"{unit}/{rate}"
+    vocab = rules.entry(entry)
+    if rate and vocab is not None and dict(vocab.rate_attribute).get(rate):
+        attribute = dict(vocab.rate_attribute)[rate]  # 'produces 900 cars a day': daily output
     period_value = ""
     if period is not None and re.fullmatch(r"\d{4}(?:-(?:Q[1-4]|H[12]))?", period.value):
         period_value = period.value

@@ -194,6 +194,9 @@ class SubjectResolver:
         """A generic noun ('the plant', 'the carmaker') or a pronoun resolved to an entity."""
         tok = self.syn.toks[i]
         if tok.lower in self.pronouns:
+            m = self._antecedent(tok)
+            if m is not None:
+                return Choice(m.canonical, group_of(m), "subject")
             if self.focus is not None:
                 return Choice(self.focus.name, self.focus.group, "subject")
             m = self.main.get("org") or self.main.get("plant")
@@ -206,6 +209,33 @@ class SubjectResolver:
                 if m is not None:
                     return Choice(m.canonical, group_of(m), "subject")
         return None
+
+    def _antecedent(self, tok) -> Mention | None:
+        """What 'it' or 'its' points back to: the grammatical subject before it in its sentence
+        ('It is built on the CMF-EV platform, with its dimensions...': the 'It'), else the subject of
+        the sentence before ('The Douai plant is a hive of production. It manufactures...'), else
+        the last organisation, site or product named before it in its sentence."""
+        syn = self.syn
+        for n in (tok.sent, tok.sent - 1):
+            if n < 0:
+                break
+            for i in syn.sentence_tokens(n):
+                if syn.toks[i].dep not in ("nsubj", "nsubjpass") or (n == tok.sent and i >= tok.i):
+                    continue
+                if syn.toks[i].lower in self.pronouns and n == tok.sent:
+                    continue  # 'It ..., with its ...': the sentence before says what 'It' is
+                for j in sorted(syn.name_parts(i) | {i}):
+                    m = self.entity_at.get(j)
+                    if m is not None and id(m) not in self.excluded and group_of(m) in ("org", "plant", "project", "product"):
+                        return m
+                if syn.toks[i].pos == "NOUN" and self.refs_word(i):
+                    ref = self._reference(i)
+                    if ref is not None:
+                        return next((m for m in self.entities if m.canonical == ref.name), None)
+        span = self.view.sentences[tok.sent]
+        here = [m for m in self.entities if span.start <= m.start < tok.idx and id(m) not in self.excluded
+                and group_of(m) in ("org", "plant", "project", "product")]
+        return here[-1] if here else None
 
     def _referent(self, group: str, tok) -> Mention | None:
         """What 'the plant' or 'the company' means: an entity of that kind earlier in the same
@@ -248,18 +278,78 @@ class SubjectResolver:
         return ref
 
     # -- the choice ------------------------------------------------------------------------------
-    def resolve(self, value: Mention, root: int, path: list[int]) -> Choice | None:
-        choice = (self._attached(value, root, path) or self._possessor(value, path)
+    def _customer(self, value: Mention, root: int, preps: tuple[str, ...]) -> Choice | None:
+        """'an order of 40 Dreamliners for Emirates': the organisation behind 'for'/'from' in the
+        figure's clause (the vocabulary names which attributes ask for it)."""
+        syn = self.syn
+        verb = syn.governing_verb(root)
+        scope = syn.subtree(verb) if verb is not None else set(syn.sentence_tokens(syn.toks[root].sent))
+        for i in sorted(scope):
+            if syn.toks[i].lower in preps and syn.toks[i].pos == "ADP":
+                for obj in syn.children[i]:
+                    if syn.toks[obj].dep == "pobj":
+                        m = self._entity_in(syn.name_parts(obj), value, places=True)
+                        if m is not None and group_of(m) in ("org", "place"):  # airlines named after places
+                            return Choice(m.canonical, "org", "customer")
+        return None
+
+    def resolve(self, value: Mention, root: int, path: list[int], prefer: tuple[str, ...] = (),
+                customer_preps: tuple[str, ...] = ()) -> Choice | None:
+        """The subject of a value; `prefer`: the kinds its attribute belongs to first (a plant's
+        investment, output or workforce is the plant's even when the company is the grammatical
+        subject: 'Toyota will invest €300m to modernise the Valenciennes plant')."""
+        choice = (self._owner(value) or (self._customer(value, root, customer_preps) if customer_preps else None)
+                  or self._attached(value, root, path) or self._possessor(value, path)
                   or self._subject(value, root) or self._nearest(value, root))
         sent = self.syn.toks[root].sent
+        weak = choice is None or (choice.group not in ("market", "person") and choice.how not in ("attach", "beneficiary", "target", "owner", "customer"))
+        if prefer and weak and (choice is None or choice.group != prefer[0]):
+            site = self._preferred(value, sent, prefer)
+            if site is not None:
+                choice = site
         if choice is None:
-            if self.focus is not None and sent - self.focus_sent <= 1:
+            verbless = not any(self.syn.toks[i].pos in ("VERB", "AUX") for i in self.syn.sentence_tokens(sent))
+            if self.focus is not None and sent - self.focus_sent <= 1 and (verbless or self.top is None):
                 choice = Choice(self.focus.name, self.focus.group, "focus")
-            elif self.top is not None:
-                choice = Choice(self.top.canonical, group_of(self.top), "main")
+            else:
+                top = next((self.main[g] for g in prefer if g in self.main), self.top)
+                if top is not None:
+                    choice = Choice(top.canonical, group_of(top), "main")
         if choice is not None and choice.group != "market":
             self.focus, self.focus_sent = choice, sent
         return choice
+
+    def _owner(self, value: Mention) -> Choice | None:
+        """A figure in brackets or after a colon right behind a name belongs to it: 'the Megane
+        E-Tech (since 2022)', 'Scenic E-Tech Electric : 34 282 units'."""
+        text = self.view.text
+        for m in reversed(self.entities):
+            if m.end <= value.start and value.start - m.end <= 4 and re.fullmatch(r"\s*[(:]\s*", text[m.end:value.start]) \
+                    and id(m) not in self.excluded and group_of(m) not in ("person", "place"):
+                return Choice(m.canonical, group_of(m), "owner")
+            if m.end <= value.start - 4:
+                break
+        return None
+
+    def _preferred(self, value: Mention, sent: int, prefer: tuple[str, ...]) -> Choice | None:
+        """An entity of a preferred kind named in the value's sentence (the nearest before it, else
+        after it), or referred to there ('the plant')."""
+        span = self.view.sentences[sent]
+        for group in prefer:  # in order: a product's start date before its plant's
+            inside = [m for m in self.entities if span.start <= m.start < span.end and group_of(m) == group
+                      and self.usable(m, value)]
+            before = [m for m in inside if m.end <= value.start]
+            m = before[-1] if before else (inside[0] if inside else None)
+            if m is not None:
+                return Choice(m.canonical, group_of(m), "site")
+        for i in self.syn.sentence_tokens(sent):
+            tok = self.syn.toks[i]
+            if tok.pos == "NOUN" and any(tok.lemma in self.refs.get(g, ()) for g in prefer) and not (
+                    value.start <= tok.idx < value.end):
+                ref = self._referent(next(g for g in prefer if tok.lemma in self.refs.get(g, ())), tok)
+                if ref is not None and group_of(ref) in prefer:
+                    return Choice(ref.canonical, group_of(ref), "site")
+        return None
 
     def _attached(self, value: Mention, root: int, path: list[int]) -> Choice | None:
         syn = self.syn
@@ -305,16 +395,16 @@ class SubjectResolver:
             for v in (verb, holder):  # 'Cisco will acquire Acacia for $115 a share', '... agreement to acquire Acacia for $4.5bn'
                 if syn.toks[v].lemma in self.words["target_verbs"] and syn.toks[v].lemma != "pay":
                     target = self._object(v, value, subj)
-                    if target is not None:
+                    if target is not None and target.group == "org":  # a company bought, not aircraft ordered
                         return Choice(target.name, target.group, "target")
-        if self._market(subj):
-            return Choice("", "market", "market")
         found = self._named_or_ref(subj, value, places=True, persons=True, proper=True)
         if found is None:
             for p in syn.kids(subj, frozenset({"poss"})):  # "Renault's sales rose to ..."
-                found = self._named_or_ref(p, value)
+                found = self._named_or_ref(p, value, places=True)
                 if found:
                     break
+        if self._market(subj, found):
+            return Choice("", "market", "market")
         if found is not None and (self._is_authority(subj) or syn.toks[holder].lemma in self.words["granting_verbs"]):
             beneficiary = self._beneficiary(holder, value)
             if beneficiary is not None:
@@ -332,24 +422,29 @@ class SubjectResolver:
         for c in syn.children[verb]:
             if c == subj or syn.toks[c].dep not in ("dobj", "attr", "prep", "dative", "oprd"):
                 continue
-            if preps and syn.toks[c].dep == "prep" and syn.toks[c].lower not in preps:
+            is_prep = syn.toks[c].dep == "prep" or (syn.toks[c].dep == "dative" and syn.toks[c].pos == "ADP")
+            if preps and is_prep and syn.toks[c].lower not in preps:
                 continue
             if value.start <= syn.toks[c].idx < value.end:
                 continue
-            objs = syn.kids(c, frozenset({"pobj"})) if syn.toks[c].dep == "prep" else [c]
+            objs = syn.kids(c, frozenset({"pobj"})) if is_prep else [c]
             for obj in objs:
                 found = self._named_or_ref(obj, value, places=True)
                 if found is not None:
                     return Choice(found.name, found.group, "object")
         return None
 
-    def _market(self, i: int) -> bool:
+    def _market(self, i: int, found: Choice | None = None) -> bool:
         """A clause about a market, an index or demand as a whole ('Global potash demand by 2030',
         'The S&P 500 was up 0.3%'): its figures are about no entity of the article."""
         if i in self.entity_at:
             return False
         words = {self.syn.toks[j].lemma.lower() for j in self.syn.name_parts(i)} | {self.syn.toks[i].lemma.lower()}
-        return bool(words & self.market_words)
+        if words & self.market_words:
+            return True
+        # 'The U.S. share of the worldwide chip market': a country's share of a market
+        around = {self.syn.toks[j].lemma.lower() for j in self.syn.subtree(i)}
+        return bool(around & self.market_words) and found is not None and found.group == "place"
 
     def _is_authority(self, i: int) -> bool:
         words = {self.syn.toks[j].lemma for j in self.syn.name_parts(i)} | {self.syn.toks[i].lower}
@@ -385,10 +480,6 @@ class SubjectResolver:
         if before:
             m = before[-1]
             return Choice(m.canonical, group_of(m), "before")
-        after = [m for m in inside if m.start >= value.end]
-        if after:
-            m = after[0]
-            return Choice(m.canonical, group_of(m), "after")
         return None
 
 
