@@ -13,6 +13,7 @@ from pipeline.view import build_view
 
 VALUE_FACT_TYPES = ("money", "quantity", "percent", "date")
 VALUE_LABELS = ("MONEY", "QUANTITY", "PERCENT", "DATE")
+NO_FACT_REASONS = ("dateline", "publication_date", "part_of_name", "age", "time_span", "year", "market")
 
 
 def facts_and_outcomes(analysis: Analysis, pset: PatternSet) -> tuple[list[Fact], list[Mention]]:
@@ -27,7 +28,11 @@ def facts_and_outcomes(analysis: Analysis, pset: PatternSet) -> tuple[list[Fact]
     closed = [f for f in closed if not (f.value_type in VALUE_FACT_TYPES and f.subject in never)]
     # The open stage chooses every value's subject; a closed value rule keeps its fact (and its
     # attribute name) only where it names the same subject.
-    everything, _ = open_facts(view, pset.open_rules, {})
+    everything, verdicts = open_facts(view, pset.open_rules, {})
+    # a value the open stage finds is no fact at all (a header date, a year inside a name, a
+    # person's age, market data...) is no fact from a closed rule either
+    no_fact = {k for k, why in verdicts.items() if why.split(":")[0] in NO_FACT_REASONS}
+    closed = [f for f in closed if (f.start, f.end) not in no_fact]
     open_subjects: dict[tuple[int, int], set[str]] = {}
     for f in everything:
         open_subjects.setdefault((f.start, f.end), set()).add(f.subject)

@@ -79,6 +79,8 @@ def cues(syn: Syntax, value: Mention, ids: list[int], root: int, path: list[int]
             ct = syn.toks[c]
             if c in inside:
                 continue
+            if ct.dep == "xcomp" and ct.pos == "VERB":  # 'will begin assembling X in 2026': assemble
+                add(ct.lemma, k + 0.5)
             if ct.dep in ("compound", "prt", "amod") and ct.pos != "NUM":
                 add(ct.lemma, k + 0.3)
                 pair = f"{ct.lemma} {t.lemma}" if c < i else f"{t.lemma} {ct.lemma}"

@@ -204,6 +204,8 @@ class SubjectResolver:
         if tok.pos not in NOUN_POS:
             return None
         for group, nouns in self.refs.items():
+            if group in ("plant", "project") and tok.tag == "NNS":  # 'those sites' names no one site
+                continue
             if tok.lemma in nouns or tok.lower in nouns:
                 m = self._referent(group, tok)
                 if m is not None:
@@ -344,8 +346,10 @@ class SubjectResolver:
                 return Choice(m.canonical, group_of(m), "site")
         for i in self.syn.sentence_tokens(sent):
             tok = self.syn.toks[i]
-            if tok.pos == "NOUN" and any(tok.lemma in self.refs.get(g, ()) for g in prefer) and not (
-                    value.start <= tok.idx < value.end):
+            owned = any(self.syn.toks[c].dep in ("compound", "poss") for c in self.syn.children[i])
+            plural_site = tok.tag == "NNS" and not any(tok.lemma in self.refs.get(g, ()) for g in prefer if g not in ("plant", "project"))
+            if tok.pos == "NOUN" and not plural_site and not owned and any(tok.lemma in self.refs.get(g, ()) for g in prefer) \
+                    and not (value.start <= tok.idx < value.end):  # 'the plant', not 'those sites' nor 'the ACC plant'
                 ref = self._referent(next(g for g in prefer if tok.lemma in self.refs.get(g, ())), tok)
                 if ref is not None and group_of(ref) in prefer:
                     return Choice(ref.canonical, group_of(ref), "site")
