@@ -95,10 +95,7 @@ def entity_rows(records: Iterable[object]) -> list[tuple[object, ...]]:
 
 
 def to_frame(rows: Iterable[ReconciledFact]):
-    """The reconciled facts as a pandas DataFrame with the CSV's columns and types."""
-    import pandas as pd
+    """The reconciled facts as a typed pandas DataFrame (see pipeline.tables.fact_frame)."""
+    from pipeline.tables import fact_frame
 
-    frame = pd.DataFrame(fact_rows(rows), columns=list(FACT_COLUMNS))
-    frame["n_sources"] = frame["n_sources"].astype(int)
-    frame["confidence"] = frame["confidence"].astype(float)
-    return frame
+    return fact_frame(rows)

@@ -28,7 +28,7 @@ def shared_nlp(nlp_pset):
 
 def _run(tmp_path, shared_nlp, **kw):
     nlp, pset = shared_nlp
-    return run([tmp_path / "in"], _settings(tmp_path).with_overrides(**kw), nlp=nlp, pset=pset)
+    return run([tmp_path / "in"], _settings(tmp_path).with_overrides(**kw), nlp=nlp, pset=pset, write=True)
 
 
 def _errors(tmp_path) -> dict[str, str]:
