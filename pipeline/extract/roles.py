@@ -1,20 +1,23 @@
 """People in roles: "X, CEO of Y", "Y CEO X", "Y's chief executive X", "the new head of Y, X",
-"the CEOs of A and B, X and Y, respectively", "X, Chairman" (the organisation named just before).
+"the CEOs of A and B, X and Y, respectively", "X, Chairman" (the organisation named just before),
+"X (left), Chairman of Y", "Douai plant director, X", "Mitsubishi boss X", "new CEO X" (in an
+article about one company), public offices ("French President X", "Texas Governor X", "X,
+president of the Y region", "French Industry Minister X") and long titles ("X, Executive Vice
+President of Operations at Y"). Which title takes a place, a portfolio or a department is data
+(patterns/roles.jsonl; vocabularies in pipeline/extract/offices.py).
 
 The same analysis corrects the NER: a capitalised name in a role slot is a PERSON even when the
-model missed it or called it an ORG.
+model missed it or called it an ORG (and see pipeline/extract/role_slots.py).
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from pipeline.extract.entities import canonical_for
-from pipeline.patterns import PatternSet
+from pipeline.extract.offices import OfficeVocab, country_before, place_at, portfolio_after, portfolio_before
 from pipeline.types import Mention
 
 PARTICLES = {"de", "del", "della", "da", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "al", "dos", "das", "ten", "ter"}
@@ -130,8 +133,9 @@ def _persons_at(doc: Doc, i: int, sent: Span, index: _EntityIndex, article_id: s
         else:
             run = _name_run_after(doc, i, sent)
             person = _person(doc, run, index, article_id) if run else None
-            if person is None:
-                break
+            if person is None or any(run[0] < t < run[1] and index.by_start[t][1].label == "PERSON"
+                                     for t in index.by_start):
+                break  # 'Chief Engineer Gilles Vidal': the words before the model's name are a title
             persons.append(person)
             i = run[1]
         if i < sent.end and doc[i].lower_ in ("and", ",") and i + 1 < sent.end and doc[i + 1].lower_ != "respectively":
@@ -144,7 +148,7 @@ def _persons_at(doc: Doc, i: int, sent: Span, index: _EntityIndex, article_id: s
 
 
 def _orgs_at(doc: Doc, i: int, sent: Span, index: _EntityIndex,
-             departments: frozenset[str] = frozenset()) -> tuple[list[str], int]:
+             departments: frozenset[str] = frozenset(), kinds: set[str] = ORG_KINDS) -> tuple[list[str], int]:
     """Organisations from token i: 'Nissan and Mitsubishi Motors', 'the Renault Group'."""
     orgs: list[str] = []
     while i < sent.end:
@@ -154,12 +158,12 @@ def _orgs_at(doc: Doc, i: int, sent: Span, index: _EntityIndex,
         if not orgs and doc[i].lower_ in departments:
             break  # 'Director of Operations': a department
         hit = index.by_start.get(i)
-        if not hit or (hit[1].kind not in ORG_KINDS and not (not orgs and hit[1].pattern_id.startswith("model."))):
+        if not hit or (hit[1].kind not in kinds and not (not orgs and hit[1].pattern_id.startswith("model."))):
             break  # right after "CEO of", a name the model called a PERSON or place is the organisation
         orgs.append(hit[1].canonical)
         i = hit[0]
         nxt = index.by_start.get(i + 1, (0, None))[1] if i + 1 < sent.end else None
-        if nxt is not None and nxt.kind in ORG_KINDS and (
+        if nxt is not None and nxt.kind in kinds and (
                 doc[i].lower_ == "and" or (doc[i].text == "," and not nxt.pattern_id.startswith("model."))):
             i += 1  # "Nissan and Mitsubishi Motors"; after a comma only a known organisation continues
             continue
@@ -176,56 +180,71 @@ def role_chains(doc: Doc, roles: tuple[dict[str, Any], ...]) -> list[tuple[int, 
 
 def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, Any], ...],
                     article_id: str, departments: frozenset[str] = frozenset(),
-                    chains: list[tuple[int, int, list[str]]] | None = None) -> list[RoleAssertion]:
+                    chains: list[tuple[int, int, list[str]]] | None = None,
+                    lexicon: dict[str, Any] | None = None) -> list[RoleAssertion]:
     """Every (person, organisation, role) the role rules find, in document order."""
     matcher, by_id = build_role_matcher(doc, roles)
     index = _EntityIndex(doc, entities)
+    vocab = OfficeVocab.from_lexicon(lexicon or {}, departments)
+    main: list[str | None] = []  # the article's main company, computed on first need
     out: list[RoleAssertion] = []
     for s, e, rids in (chains if chains is not None else _role_chains(doc, matcher)):
-        role = {"needs_org_after": all(by_id[r].get("needs_org_after") for r in rids)}
+        specs = [by_id[r] for r in rids]
         sent = doc[s].sent
         if any(doc[j].lower_ in STOP_BEFORE for j in range(max(sent.start, s - 2), s)):
             continue
+        place_ok = any(r.get("place_ok") for r in specs)
+        kinds = ORG_KINDS | {"place"} if place_ok else ORG_KINDS
+        # after the title: an aside, a portfolio or department, then 'of/at/for ORG'
+        j = _skip_aside(doc, e, sent)
+        title_end = j
+        portfolio = ""
+        if any(r.get("portfolio_attribute") or r.get("department_ok") for r in specs):
+            words = vocab.portfolios | (vocab.departments if any(r.get("department_ok") for r in specs) else frozenset())
+            portfolio, j = portfolio_after(doc, j, sent, vocab, words - {"the"})
+            title_end = j
         orgs_after: list[str] = []
-        j = e
         if j < sent.end and doc[j].lower_ in ("of", "at", "for"):
-            orgs_after, j = _orgs_at(doc, j + 1, sent, index, departments)
-        elif any(by_id[r].get("org_follows") for r in rids):  # "X, who heads Y"
+            place, place_end = place_at(doc, j + 1, sent, vocab) if place_ok else ("", j)
+            orgs_after, j2 = _orgs_at(doc, j + 1, sent, index, departments, kinds)
+            if place and (not orgs_after or place_end > j2):
+                orgs_after, j2 = [place], place_end
+            if orgs_after:
+                j = j2
+        elif any(r.get("org_follows") for r in specs):  # "X, who heads Y"
             orgs_after, j = _orgs_at(doc, j, sent, index)
-        if role.get("needs_org_after") and not orgs_after:
+        if all(r.get("needs_org_after") for r in specs) and not orgs_after:
             continue
         k = s
         while k > sent.start and doc[k - 1].lower_ in FILLERS:
             k -= 1
-        org_before: list[str] = []
-        if k > sent.start and doc[k - 1].tag_ == "POS":
-            hit = index.by_end.get(k - 1)
-            if hit and hit[1].kind in ORG_KINDS:
-                org_before = [hit[1].canonical]
-                k = hit[0]  # "Peter Carlsson, Northvolt's chief executive"
-                while k > sent.start and doc[k - 1].lower_ in FILLERS:
-                    k -= 1
-        elif k > sent.start and index.by_end.get(k) and index.by_end[k][1].kind in ORG_KINDS:
-            org_before = [index.by_end[k][1].canonical]
-            k = index.by_end[k][0]
-        persons: list[Mention] = []
-        if k > sent.start and doc[k - 1].text == ",":
-            hit = index.by_end.get(k - 1)
-            run = _name_run_before(doc, k - 1, sent)
-            if hit and hit[1].label == "PERSON" and not (run and run[0] < hit[0]):
-                persons = [hit[1]]
-            else:  # the model missed the name, or caught only part of it ('Hiernaux' of 'Sébastien Hiernaux')
-                person = _person(doc, run, index, article_id) if run else None
-                persons = [person] if person else []
-        if not persons:
-            start = j + 1 if j < sent.end and doc[j].text == "," else j
-            if start == e or start > j:
-                persons, _ = _persons_at(doc, start, sent, index, article_id)
-        if not persons:
-            persons = _predicate_person(doc, s, e, index)
+        company = all(r.get("org_is_company") for r in specs)
+        org_before, k = _org_before(doc, s, k, sent, index, kinds, company)
+        if not org_before and place_ok:
+            pre, p = portfolio_before(doc, k, sent, vocab)
+            country = country_before(doc, p, sent, vocab)
+            hit = index.by_end.get(p)
+            if country:
+                org_before, k = [country], p - 1
+            elif hit and hit[1].kind in kinds and p > sent.start:
+                org_before, k = [hit[1].canonical], hit[0]
+            if pre and (org_before or p < k):
+                portfolio = portfolio or pre
+                k = min(k, p)
+        if any(r.get("needs_org") for r in specs) and not (orgs_after or org_before):
+            continue
+        persons, adjacent = _persons_for(doc, s, e, k, j, title_end, bool(orgs_after), sent, index, article_id)
+        if any(r.get("needs_org") for r in specs) and any(p.pattern_id == "person.role-context" for p in persons):
+            continue  # 'Kestrova chief Operating Officer...': only a name the model saw follows 'boss'/'chief'
         orgs = orgs_after or org_before
-        if not orgs and persons and k > sent.start and doc[k - 1].text == ",":
+        office = all(r.get("office") for r in specs)
+        if not orgs and persons and not office and k > sent.start and doc[k - 1].text == ",":
             orgs = _nearest_org_before(index, persons[0], sent, doc)
+        if not orgs and persons and adjacent and company \
+                and all(p.pattern_id != "person.role-context" for p in persons):
+            if not main:
+                main.append(_main_company(entities))
+            orgs = [main[0]] if main[0] else []  # 'new CEO Luca de Meo' in an article about one company
         if not persons or not orgs:
             continue
         if len(orgs) == len(persons):
@@ -234,12 +253,95 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
             pairs = [(p, orgs[0]) for p in persons]
         else:
             pairs = [(persons[0], orgs[0])]
-        for rid in rids:
-            if by_id[rid].get("needs_org_after") and not orgs_after:
+        for rid, spec in zip(rids, specs):
+            if spec.get("needs_org_after") and not orgs_after:
                 continue
+            attribute = spec["attribute"]
+            if portfolio and spec.get("portfolio_attribute"):
+                attribute = spec["portfolio_attribute"].format(portfolio=portfolio)
             for person, org in pairs:
-                out.append(RoleAssertion(person, org, by_id[rid]["attribute"], rid, (sent.start_char, sent.end_char)))
+                out.append(RoleAssertion(person, org, attribute, rid, (sent.start_char, sent.end_char)))
     return out
+
+
+def _skip_aside(doc: Doc, j: int, sent: Span) -> int:
+    """Past a short parenthetical after a title or name: 'president (various right) of'."""
+    if j < sent.end and doc[j].text == "(":
+        for i in range(j + 1, min(sent.end, j + 7)):
+            if doc[i].text == ")":
+                return i + 1
+    return j
+
+
+def _aside_before(doc: Doc, k: int, sent: Span) -> int:
+    """Before a short parenthetical that ends at token k - 1: 'Zhang Lei (left), Chairman'."""
+    if k - 1 > sent.start and doc[k - 1].text == ")":
+        for i in range(k - 2, max(sent.start, k - 8) - 1, -1):
+            if doc[i].text == "(":
+                return i
+    return k
+
+
+def _org_before(doc: Doc, s: int, k: int, sent: Span, index: _EntityIndex, kinds: set[str],
+                company: bool = False) -> tuple[list[str], int]:
+    """The organisation named just before a title: 'Northvolt's chief executive', 'Renault Chairman',
+    'Douai plant director' (the plant word is both the entity's and the title's)."""
+    for start, (end, m) in index.by_start.items():
+        if start < s < end and m.kind in ORG_KINDS:
+            k = start
+            while k > sent.start and doc[k - 1].lower_ in FILLERS:
+                k -= 1
+            return [m.canonical], k
+    if k > sent.start and doc[k - 1].tag_ == "POS":
+        hit = index.by_end.get(k - 1)  # a company's title: a name the model took for a place is the company
+        if hit and (hit[1].kind in kinds or company and hit[1].pattern_id.startswith("model.") and hit[1].kind == "place"):
+            k = hit[0]  # "Peter Carlsson, Northvolt's chief executive"
+            while k > sent.start and doc[k - 1].lower_ in FILLERS:
+                k -= 1
+            return [hit[1].canonical], k
+        return [], k
+    hit = index.by_end.get(k)
+    if k > sent.start and hit and hit[1].kind in kinds:
+        return [hit[1].canonical], hit[0]
+    return [], k
+
+
+def _persons_for(doc: Doc, s: int, e: int, k: int, j: int, title_end: int, has_org_after: bool, sent: Span,
+                 index: _EntityIndex, article_id: str) -> tuple[list[Mention], bool]:
+    """The person(s) a title belongs to, and whether the title stands right next to the name (an
+    appositive title, which may take the article's main company): 'X, title', 'X (aside), title',
+    'title X', 'title of Y, X', 'title of Y X', or the subject of 'X became title'."""
+    if k > sent.start and doc[k - 1].text == ",":
+        kk = _aside_before(doc, k - 1, sent)
+        hit = index.by_end.get(kk)
+        run = _name_run_before(doc, kk, sent)
+        if hit and hit[1].label == "PERSON" and not (run and run[0] < hit[0]):
+            return [hit[1]], True
+        person = _person(doc, run, index, article_id) if run else None  # the model missed the name, or part of it
+        if person:
+            return [person], True
+    start = j + 1 if j < sent.end and doc[j].text == "," else j
+    if start in (e, title_end) or start > j:
+        persons, _ = _persons_at(doc, start, sent, index, article_id)
+        if persons:
+            return persons, start in (e, title_end) or not has_org_after
+    elif has_org_after and start == j:
+        hit = index.by_start.get(j)  # 'the new chief of Renault François Provost': a name the model saw
+        if hit and hit[1].label == "PERSON":
+            return [hit[1]], False
+    return _predicate_person(doc, s, e, index), False
+
+
+def _main_company(entities: list[Mention]) -> str | None:
+    """The company an article is about: mentioned at least twice and more often than any other."""
+    counts: dict[str, int] = {}
+    for m in entities:
+        if m.label == "ORG" and m.kind in ("company", "brand", "org"):
+            counts[m.canonical] = counts.get(m.canonical, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None
 
 
 def _predicate_person(doc: Doc, s: int, e: int, index: _EntityIndex) -> list[Mention]:
@@ -287,64 +389,3 @@ def _nearest_org_before(index: _EntityIndex, person: Mention, sent: Span, doc: D
             if best is None or m.end > best.end:
                 best = m
     return [best.canonical] if best else []
-
-
-CAMEL = re.compile(r"^(?:[a-z]{1,6}[A-Z]|[A-Z][a-z]+[A-Z])[A-Za-z0-9]*$")  # easyJet, eBay, BioNTech
-PLACE_LABELS = {"GPE", "LOC", "NORP"}
-
-
-def _org_name_token(token) -> bool:
-    text = token.text
-    if token.is_punct or token.like_num or token.is_space or token.is_stop:
-        return False
-    return bool(CAMEL.match(text)) or (text[:1].isupper() and any(c.isalpha() for c in text))
-
-
-def role_slot_orgs(doc: Doc, text: str, entities: list[Mention], pset: PatternSet, article_id: str,
-                   chains: list[tuple[int, int, list[str]]] | None = None) -> list[Mention]:
-    """The organisation slot of 'X, CEO of Y' holds an organisation even when the model missed it
-    ('CEO of easyJet', 'CEO of Rivian') or swallowed the role into it ('Chair of Inditex' as one
-    ORG). Such a name becomes an ORG mention, and so do its other occurrences in the article that no
-    entity covers ('easyJet carried 82 million passengers'). Names the model calls places stay
-    places ('President of France')."""
-    departments = set(pset.lexicon.get("departments", ()))
-    added: list[Mention] = []
-    kept = list(entities)
-    for s, e, _ in (chains if chains is not None else role_chains(doc, pset.roles)):
-        sent = doc[s].sent
-        i = e
-        if i >= sent.end or doc[i].lower_ not in ("of", "at"):
-            continue
-        i += 1
-        if i < sent.end and doc[i].lower_ == "the":
-            i += 1
-        j = i
-        while j < sent.end and j - i < 5 and _org_name_token(doc[j]):
-            j += 1
-        if j == i or doc[i].lower_ in departments:
-            continue  # 'head of Sales', 'Director of Operations': a department, not an organisation
-        start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
-        overlapping = [m for m in kept if m.start < end and start < m.end]
-        if any(not m.pattern_id.startswith("model.") or m.label in PLACE_LABELS for m in overlapping):
-            continue  # a known entity (found by _orgs_at if it is an organisation) or a place
-        if any(m.label == "ORG" and m.start == start for m in overlapping):
-            continue  # the model already has it
-        name = doc[i:j].text
-        canonical, kind, _ = canonical_for(name, "ORG", pset, "company")
-        mention = Mention(article_id, "ORG", name, start, end, value=canonical, pattern_id="org.role-slot",
-                          kind=kind, canonical=canonical)
-        kept = [m for m in kept if m not in overlapping] + [mention]
-        added.append(mention)
-    if not added:
-        return entities
-    for org in {m.text: m for m in added}.values():
-        for hit in re.finditer(rf"(?<![\w&]){re.escape(org.text)}(?![\w&])", text):
-            s, e = hit.span()
-            overlapping = [m for m in kept if m.start < e and s < m.end]
-            if any((m.start, m.end) == (s, e) and m.label == "ORG" for m in overlapping):
-                continue
-            if overlapping and not all(m.pattern_id.startswith("model.") and (m.start, m.end) == (s, e)
-                                       and m.label not in PLACE_LABELS for m in overlapping):
-                continue  # part of a longer name, or a place
-            kept = [m for m in kept if m not in overlapping] + [replace(org, start=s, end=e)]
-    return sorted(kept, key=lambda m: (m.start, m.end))

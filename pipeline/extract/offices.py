@@ -1,0 +1,93 @@
+"""The parts of a role phrase that name a place or a portfolio rather than a company: public
+offices ('French President X', 'Texas Governor X', 'president of the Hauts-de-France region',
+'Economy Minister X', 'Minister for Industry X') and departments after a long title ('Executive
+Vice President of Operations at Y'). The vocabularies are data: lexicon keys `demonyms`,
+`office_portfolios` and `office_place_nouns` (patterns/README.md)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+PLACE_LABELS = {"GPE", "LOC", "NORP"}
+
+
+@dataclass(frozen=True)
+class OfficeVocab:
+    demonyms: dict[str, str]  # 'french' -> 'France'
+    portfolios: frozenset[str]  # 'economy', 'industry'...
+    place_nouns: frozenset[str]  # 'region', 'state', 'province'...
+    departments: frozenset[str]  # 'operations', 'sales'... (the lexicon's `departments`)
+
+    @classmethod
+    def from_lexicon(cls, lexicon: dict[str, Any], departments: frozenset[str] = frozenset()) -> "OfficeVocab":
+        return cls({k.lower(): v for k, v in lexicon.get("demonyms", {}).items()},
+                   frozenset(w.lower() for w in lexicon.get("office_portfolios", ())),
+                   frozenset(w.lower() for w in lexicon.get("office_place_nouns", ())),
+                   frozenset(departments) or frozenset(w.lower() for w in lexicon.get("departments", ())))
+
+
+def portfolio_before(doc: Doc, k: int, sent: Span, vocab: OfficeVocab) -> tuple[str, int]:
+    """Portfolio words just before a title: 'Economy and Finance Minister' -> ('economy_finance', start)."""
+    i = k
+    while i > sent.start and (doc[i - 1].lower_ in vocab.portfolios or
+                              (doc[i - 1].lower_ in ("and", "&") and i - 1 > sent.start and i < k
+                               and doc[i - 2].lower_ in vocab.portfolios)):
+        i -= 1
+    words = [t.lower_ for t in doc[i:k] if t.lower_ in vocab.portfolios]
+    return "_".join(words), i
+
+
+def portfolio_after(doc: Doc, j: int, sent: Span, vocab: OfficeVocab, words: frozenset[str]) -> tuple[str, int]:
+    """'of the Economy', 'for Industry and Trade', 'of Operations' after a title: (slug, end) or ('', j)."""
+    if j >= sent.end or doc[j].lower_ not in ("of", "for"):
+        return "", j
+    i = j + 1
+    if i < sent.end and doc[i].lower_ == "the":
+        i += 1
+    start = i
+    while i < sent.end and (doc[i].lower_ in words or (doc[i].lower_ in ("and", "&") and i > start and i + 1 < sent.end
+                                                        and doc[i + 1].lower_ in words)):
+        i += 1
+    # "Human Resources", "Supply Chain": a capitalised word may finish a department named by its first word
+    while start < i < sent.end and doc[i - 1].lower_ in vocab.departments and doc[i].is_title and doc[i].is_alpha \
+            and i - start < 2:
+        i += 1
+    found = [t.lower_ for t in doc[start:i] if t.lower_ not in ("and", "&", "the")]
+    return ("_".join(found), i) if found else ("", j)
+
+
+def country_before(doc: Doc, k: int, sent: Span, vocab: OfficeVocab) -> str:
+    """'French' (or 'france') just before token k: the country an office belongs to."""
+    if k > sent.start:
+        return vocab.demonyms.get(doc[k - 1].lower_, "")
+    return ""
+
+
+def place_at(doc: Doc, i: int, sent: Span, vocab: OfficeVocab) -> tuple[str, int]:
+    """A place named after 'of' in an office: 'the Hauts-de-France region', 'the State of Texas',
+    'Seine-Saint-Denis'. A capitalised (hyphenated) run that the model calls a place in part, or that a
+    place noun ends. ('', i) when there is none."""
+    if i < sent.end and doc[i].lower_ == "the":
+        i += 1
+    start, j = i, i
+    while j < sent.end:
+        tok = doc[j]
+        if (tok.is_title or tok.is_upper) and tok.is_alpha:
+            j += 1
+        elif tok.text in ("-", "–") and j > start and j + 1 < sent.end and doc[j + 1].is_alpha:
+            j += 1
+        elif tok.is_lower and tok.is_alpha and j > start and doc[j - 1].text == "-" and j + 1 < sent.end \
+                and doc[j + 1].text == "-":
+            j += 1  # 'Hauts-de-France'
+        else:
+            break
+    if j == start:
+        return "", i
+    end = j
+    if end < sent.end and doc[end].lower_ in vocab.place_nouns:
+        end += 1
+    elif not any(t.ent_type_ in PLACE_LABELS for t in doc[start:j]):
+        return "", i
+    return doc[start:end].text, end
