@@ -19,13 +19,31 @@ class OfficeVocab:
     portfolios: frozenset[str]  # 'economy', 'industry'...
     place_nouns: frozenset[str]  # 'region', 'state', 'province'...
     departments: frozenset[str]  # 'operations', 'sales'... (the lexicon's `departments`)
+    bodies: frozenset[str] = frozenset()  # 'board of directors', 'works council'...: a company's own bodies
+
+    def not_role_org(self, name: str) -> bool:
+        """A department or a company's own body, never the organisation of a title borrowed from
+        elsewhere in the sentence or article ('Tom Peterson, Director of Operations, and Teresa
+        Sullivan, Director of Finance'; 'its Board of Directors has named X chief executive')."""
+        key = " ".join(name.lower().replace("the ", " ").split())
+        return key in self.departments or key in self.bodies
 
     @classmethod
     def from_lexicon(cls, lexicon: dict[str, Any], departments: frozenset[str] = frozenset()) -> "OfficeVocab":
-        return cls({k.lower(): v for k, v in lexicon.get("demonyms", {}).items()},
+        return cls({_key(k): v for k, v in lexicon.get("demonyms", {}).items()},
                    frozenset(w.lower() for w in lexicon.get("office_portfolios", ())),
                    frozenset(w.lower() for w in lexicon.get("office_place_nouns", ())),
-                   frozenset(departments) or frozenset(w.lower() for w in lexicon.get("departments", ())))
+                   frozenset(departments) or frozenset(w.lower() for w in lexicon.get("departments", ())),
+                   frozenset(w.lower() for w in lexicon.get("company_bodies", ())))
+
+
+def _key(text: str) -> str:
+    return text.lower().replace(".", "")
+
+
+def country_of(name: str, vocab: OfficeVocab) -> str:
+    """The country a demonym or short form names ('U.S.' -> 'United States'), else the name itself."""
+    return vocab.demonyms.get(_key(name), name)
 
 
 def portfolio_before(doc: Doc, k: int, sent: Span, vocab: OfficeVocab) -> tuple[str, int]:
@@ -52,7 +70,7 @@ def portfolio_after(doc: Doc, j: int, sent: Span, vocab: OfficeVocab, words: fro
         i += 1
     # "Human Resources", "Supply Chain": a capitalised word may finish a department named by its first word
     while start < i < sent.end and doc[i - 1].lower_ in vocab.departments and doc[i].is_title and doc[i].is_alpha \
-            and i - start < 2:
+            and doc[i].ent_type_ != "PERSON" and i - start < 2:
         i += 1
     found = [t.lower_ for t in doc[start:i] if t.lower_ not in ("and", "&", "the")]
     return ("_".join(found), i) if found else ("", j)
@@ -61,7 +79,7 @@ def portfolio_after(doc: Doc, j: int, sent: Span, vocab: OfficeVocab, words: fro
 def country_before(doc: Doc, k: int, sent: Span, vocab: OfficeVocab) -> str:
     """'French' (or 'france') just before token k: the country an office belongs to."""
     if k > sent.start:
-        return vocab.demonyms.get(doc[k - 1].lower_, "")
+        return vocab.demonyms.get(_key(doc[k - 1].text), "")
     return ""
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from pipeline.extract.offices import OfficeVocab, country_before, place_at, portfolio_after, portfolio_before
+from pipeline.extract.offices import OfficeVocab, country_before, country_of, place_at, portfolio_after, portfolio_before
 from pipeline.types import Mention
 
 PARTICLES = {"de", "del", "della", "da", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "al", "dos", "das", "ten", "ter"}
@@ -209,6 +209,8 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
             orgs_after, j2 = _orgs_at(doc, j + 1, sent, index, departments, kinds)
             if place and (not orgs_after or place_end > j2):
                 orgs_after, j2 = [place], place_end
+            if place_ok:
+                orgs_after = [country_of(o, vocab) for o in orgs_after]
             if orgs_after:
                 j = j2
         elif any(r.get("org_follows") for r in specs):  # "X, who heads Y"
@@ -219,18 +221,15 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         while k > sent.start and doc[k - 1].lower_ in FILLERS:
             k -= 1
         company = all(r.get("org_is_company") for r in specs)
-        org_before, k = _org_before(doc, s, k, sent, index, kinds, company)
-        if not org_before and place_ok:
-            pre, p = portfolio_before(doc, k, sent, vocab)
-            country = country_before(doc, p, sent, vocab)
-            hit = index.by_end.get(p)
-            if country:
-                org_before, k = [country], p - 1
-            elif hit and hit[1].kind in kinds and p > sent.start:
-                org_before, k = [hit[1].canonical], hit[0]
-            if pre and (org_before or p < k):
-                portfolio = portfolio or pre
-                k = min(k, p)
+        pre = ""
+        if any(r.get("portfolio_attribute") for r in specs):  # 'Commerce Secretary', 'Economy and Finance Minister'
+            pre, k = portfolio_before(doc, k, sent, vocab)
+            portfolio = portfolio or pre
+        org_before, k = _org_before(doc, k if pre else s, k, sent, index, kinds, company)
+        if place_ok:
+            org_before = [country_of(o, vocab) for o in org_before]
+        if not org_before and place_ok and country_before(doc, k, sent, vocab):
+            org_before, k = [country_before(doc, k, sent, vocab)], k - 1  # 'French President', 'German Chancellor'
         if any(r.get("needs_org") for r in specs) and not (orgs_after or org_before):
             continue
         persons, adjacent = _persons_for(doc, s, e, k, j, title_end, bool(orgs_after), sent, index, article_id)
@@ -239,11 +238,11 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         orgs = orgs_after or org_before
         office = all(r.get("office") for r in specs)
         if not orgs and persons and not office and k > sent.start and doc[k - 1].text == ",":
-            orgs = _nearest_org_before(index, persons[0], sent, doc)
+            orgs = _nearest_org_before(index, persons[0], sent, doc, vocab)
         if not orgs and persons and adjacent and company \
                 and all(p.pattern_id != "person.role-context" for p in persons):
             if not main:
-                main.append(_main_company(entities))
+                main.append(_main_company(entities, vocab))
             orgs = [main[0]] if main[0] else []  # 'new CEO Luca de Meo' in an article about one company
         if not persons or not orgs:
             continue
@@ -332,11 +331,11 @@ def _persons_for(doc: Doc, s: int, e: int, k: int, j: int, title_end: int, has_o
     return _predicate_person(doc, s, e, index), False
 
 
-def _main_company(entities: list[Mention]) -> str | None:
+def _main_company(entities: list[Mention], vocab: OfficeVocab) -> str | None:
     """The company an article is about: mentioned at least twice and more often than any other."""
     counts: dict[str, int] = {}
     for m in entities:
-        if m.label == "ORG" and m.kind in ("company", "brand", "org"):
+        if m.label == "ORG" and m.kind in ("company", "brand", "org") and not vocab.not_role_org(m.text):
             counts[m.canonical] = counts.get(m.canonical, 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
@@ -382,10 +381,13 @@ def _role_chains(doc: Doc, matcher: PhraseMatcher) -> list[tuple[int, int, list[
     return chains
 
 
-def _nearest_org_before(index: _EntityIndex, person: Mention, sent: Span, doc: Doc) -> list[str]:
+def _nearest_org_before(index: _EntityIndex, person: Mention, sent: Span, doc: Doc, vocab: OfficeVocab) -> list[str]:
+    """The organisation named last before 'X, title' in its sentence; a department ('Operations') or
+    a company's own body ('the Board of Directors') is not one."""
     best = None
     for end, (start, m) in index.by_end.items():
-        if m.kind in ("company", "org", "brand") and doc[start].idx >= sent.start_char and m.end <= person.start:
+        if m.kind in ("company", "org", "brand") and doc[start].idx >= sent.start_char and m.end <= person.start \
+                and not vocab.not_role_org(m.text):
             if best is None or m.end > best.end:
                 best = m
     return [best.canonical] if best else []
