@@ -31,6 +31,7 @@ def role_slot_orgs(doc: Doc, text: str, entities: list[Mention], pset: PatternSe
     entity covers ('easyJet carried 82 million passengers'). Names the model calls places stay
     places ('President of France')."""
     departments = set(pset.lexicon.get("departments", ()))
+    not_orgs = {w.lower() for w in pset.lexicon.get("role_slot_not_orgs", ())}
     chains = chains if chains is not None else role_chains(doc, pset.roles)
     entities = repair_around_titles(doc, entities, pset, article_id, chains)
     added: list[Mention] = []
@@ -46,7 +47,7 @@ def role_slot_orgs(doc: Doc, text: str, entities: list[Mention], pset: PatternSe
         j = i
         while j < sent.end and j - i < 5 and _org_name_token(doc[j]):
             j += 1
-        if j == i or doc[i].lower_ in departments:
+        if j == i or doc[i].lower_ in departments or doc[i:j].text.lower() in not_orgs:
             continue  # 'head of Sales', 'Director of Operations': a department, not an organisation
         start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
         overlapping = [m for m in kept if m.start < end and start < m.end]
@@ -101,7 +102,12 @@ def repair_around_titles(doc: Doc, entities: list[Mention], pset: PatternSet, ar
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None or not m.pattern_id.startswith(("model.", "product.")):
                 continue
-            if m.pattern_id.startswith("model.") and span.start < s < span.end <= e and \
+            if m.label == "PERSON" and m.pattern_id.startswith("model.") and s <= span.start < e < span.end - 1:
+                rest = doc[e:span.end]  # 'Chair Euisun Chung' as one PERSON: the title is not the name
+                trimmed = replace(m, text=rest.text, start=rest.start_char, value=rest.text, canonical=rest.text)
+                out[out.index(m)] = trimmed
+                persons_after.append(trimmed)
+            elif m.pattern_id.startswith("model.") and span.start < s < span.end <= e and \
                     (m.label == "ORG" or m.label == "PERSON" and persons_after) and \
                     all(_org_name_token(t) for t in doc[span.start:s]):
                 out[out.index(m)] = _org_mention(doc, span.start, s, pset, article_id)

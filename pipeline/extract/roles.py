@@ -88,11 +88,18 @@ def _name_run_after(doc: Doc, start: int, sent: Span) -> tuple[int, int] | None:
     while i < sent.end:
         tok = doc[i]
         if _is_name_token(tok) or (tok.text == "-" and i > start and i + 1 < sent.end and _is_name_token(doc[i + 1])) \
-                or (tok.lower_ in PARTICLES and i > start and i + 1 < sent.end and doc[i + 1].is_title):
+                or (tok.lower_ in PARTICLES and i > start and _title_after_particles(doc, i, sent)):
             i += 1
             continue
         break
     return (start, i) if i - start >= 2 else None
+
+
+def _title_after_particles(doc: Doc, i: int, sent: Span) -> bool:
+    """'von der Leyen', 'de la Fuente': particles followed by a capitalised name word."""
+    while i < sent.end and doc[i].lower_ in PARTICLES:
+        i += 1
+    return i < sent.end and doc[i].is_title
 
 
 class _EntityIndex:
@@ -127,11 +134,14 @@ def _persons_at(doc: Doc, i: int, sent: Span, index: _EntityIndex, article_id: s
     persons: list[Mention] = []
     while i < sent.end:
         hit = index.by_start.get(i)
-        if hit and hit[1].label == "PERSON":
+        run = _name_run_after(doc, i, sent)
+        if hit and hit[1].label == "PERSON" and doc[hit[0] - 1].lower_ in PARTICLES and run and run[1] > hit[0]:
+            persons.append(_person(doc, run, index, article_id) or hit[1])  # 'Ursula von der' + 'Leyen'
+            i = run[1]
+        elif hit and hit[1].label == "PERSON":
             persons.append(hit[1])
             i = hit[0]
         else:
-            run = _name_run_after(doc, i, sent)
             person = _person(doc, run, index, article_id) if run else None
             if person is None or any(run[0] < t < run[1] and index.by_start[t][1].label == "PERSON"
                                      for t in index.by_start):
@@ -218,8 +228,8 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         if all(r.get("needs_org_after") for r in specs) and not orgs_after:
             continue
         k = s
-        while k > sent.start and doc[k - 1].lower_ in FILLERS:
-            k -= 1
+        while k > sent.start and doc[k - 1].lower_ in FILLERS and k not in index.by_end:
+            k -= 1  # 'the new CEO', 'Renault group CEO' (but 'Hyundai Motor Group Executive Chair')
         company = all(r.get("org_is_company") for r in specs)
         pre = ""
         if any(r.get("portfolio_attribute") for r in specs):  # 'Commerce Secretary', 'Economy and Finance Minister'
