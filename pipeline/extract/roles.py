@@ -235,7 +235,7 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         if any(r.get("portfolio_attribute") for r in specs):  # 'Commerce Secretary', 'Economy and Finance Minister'
             pre, k = portfolio_before(doc, k, sent, vocab)
             portfolio = portfolio or pre
-        org_before, k = _org_before(doc, k if pre else s, k, sent, index, kinds, company)
+        org_before, k = _org_before(doc, s, k, sent, index, kinds, company, covering=not pre)
         if place_ok:
             org_before = [country_of(o, vocab) for o in org_before]
         if not org_before and place_ok and country_before(doc, k, sent, vocab):
@@ -292,11 +292,12 @@ def _aside_before(doc: Doc, k: int, sent: Span) -> int:
 
 
 def _org_before(doc: Doc, s: int, k: int, sent: Span, index: _EntityIndex, kinds: set[str],
-                company: bool = False) -> tuple[list[str], int]:
+                company: bool = False, covering: bool = True) -> tuple[list[str], int]:
     """The organisation named just before a title: 'Northvolt's chief executive', 'Renault Chairman',
-    'Douai plant director' (the plant word is both the entity's and the title's)."""
+    'Douai plant director' (the plant word is both the entity's and the title's; not so a portfolio:
+    'Mineral Resources Minister' is no organisation's minister)."""
     for start, (end, m) in index.by_start.items():
-        if start < s < end and m.kind in ORG_KINDS:
+        if covering and start < s < end and m.kind in ORG_KINDS:
             k = start
             while k > sent.start and doc[k - 1].lower_ in FILLERS:
                 k -= 1
