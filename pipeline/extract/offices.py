@@ -20,6 +20,7 @@ class OfficeVocab:
     place_nouns: frozenset[str]  # 'region', 'state', 'province'...
     departments: frozenset[str]  # 'operations', 'sales'... (the lexicon's `departments`)
     bodies: frozenset[str] = frozenset()  # 'board of directors', 'works council'...: a company's own bodies
+    generic_companies: frozenset[str] = frozenset()  # 'company', 'carmaker'...: "the company's CEO"
 
     def not_role_org(self, name: str) -> bool:
         """A department or a company's own body, never the organisation of a title borrowed from
@@ -34,7 +35,8 @@ class OfficeVocab:
                    frozenset(w.lower() for w in lexicon.get("office_portfolios", ())),
                    frozenset(w.lower() for w in lexicon.get("office_place_nouns", ())),
                    frozenset(departments) or frozenset(w.lower() for w in lexicon.get("departments", ())),
-                   frozenset(w.lower() for w in lexicon.get("company_bodies", ())))
+                   frozenset(w.lower() for w in lexicon.get("company_bodies", ())),
+                   frozenset(w.lower() for w in lexicon.get("company_generic_nouns", ())))
 
 
 def _key(text: str) -> str:
@@ -106,6 +108,9 @@ def place_at(doc: Doc, i: int, sent: Span, vocab: OfficeVocab) -> tuple[str, int
     end = j
     if end < sent.end and doc[end].lower_ in vocab.place_nouns:
         end += 1
-    elif not any(t.ent_type_ in PLACE_LABELS for t in doc[start:j]):
-        return "", i
+    else:  # no place noun: the run ends with the model's place ('the United States Joe Biden')
+        places = [t.i for t in doc[start:j] if t.ent_type_ in PLACE_LABELS]
+        if not places:
+            return "", i
+        end = places[-1] + 1
     return doc[start:end].text, end

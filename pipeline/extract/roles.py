@@ -240,6 +240,13 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
             org_before = [country_of(o, vocab) for o in org_before]
         if not org_before and place_ok and country_before(doc, k, sent, vocab):
             org_before, k = [country_before(doc, k, sent, vocab)], k - 1  # 'French President', 'German Chancellor'
+            while k > sent.start and doc[k - 1].lower_ in FILLERS:
+                k -= 1  # 'Olaf Scholz, the German chancellor'
+        generic = not org_before and company and _generic_company_before(doc, k, sent, vocab)
+        if generic:
+            k -= 3  # "Jane Doe, the company's chief executive": the article's main company
+            while k > sent.start and doc[k - 1].lower_ in FILLERS:
+                k -= 1
         if any(r.get("needs_org") for r in specs) and not (orgs_after or org_before):
             continue
         persons, adjacent = _persons_for(doc, s, e, k, j, title_end, bool(orgs_after), sent, index, article_id)
@@ -249,7 +256,7 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         office = all(r.get("office") for r in specs)
         if not orgs and persons and not office and k > sent.start and doc[k - 1].text == ",":
             orgs = _nearest_org_before(index, persons[0], sent, doc, vocab)
-        if not orgs and persons and adjacent and company \
+        if not orgs and persons and (adjacent or generic) and company \
                 and all(p.pattern_id != "person.role-context" for p in persons):
             if not main:
                 main.append(_main_company(entities, vocab))
@@ -340,6 +347,12 @@ def _persons_for(doc: Doc, s: int, e: int, k: int, j: int, title_end: int, has_o
         if hit and hit[1].label == "PERSON":
             return [hit[1]], False
     return _predicate_person(doc, s, e, index), False
+
+
+def _generic_company_before(doc: Doc, k: int, sent: Span, vocab: OfficeVocab) -> bool:
+    """"the company's", "the carmaker's" just before token k."""
+    return k - 3 >= sent.start and doc[k - 1].tag_ == "POS" and doc[k - 2].lower_ in vocab.generic_companies \
+        and doc[k - 3].lower_ == "the"
 
 
 def _main_company(entities: list[Mention], vocab: OfficeVocab) -> str | None:
