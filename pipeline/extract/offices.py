@@ -1,14 +1,18 @@
 """The parts of a role phrase that name a place or a portfolio rather than a company: public
 offices ('French President X', 'Texas Governor X', 'president of the Hauts-de-France region',
 'Economy Minister X', 'Minister for Industry X') and departments after a long title ('Executive
-Vice President of Operations at Y'). The vocabularies are data: lexicon keys `demonyms`,
-`office_portfolios` and `office_place_nouns` (patterns/README.md)."""
+Vice President of Operations at Y'); and the company a title takes when none is named next to it
+('new CEO X', "X, the company's chief executive": the article's main company). The vocabularies are
+data: lexicon keys `demonyms`, `office_portfolios`, `office_place_nouns`, `company_bodies`,
+`company_generic_nouns` (patterns/README.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
 from spacy.tokens import Doc, Span
+
+from pipeline.types import Mention
 
 PLACE_LABELS = {"GPE", "LOC", "NORP"}
 
@@ -114,3 +118,21 @@ def place_at(doc: Doc, i: int, sent: Span, vocab: OfficeVocab) -> tuple[str, int
             return "", i
         end = places[-1] + 1
     return doc[start:end].text, end
+
+
+def generic_company_before(doc: Doc, k: int, sent: Span, vocab: OfficeVocab) -> bool:
+    """"the company's", "the carmaker's" just before token k."""
+    return k - 3 >= sent.start and doc[k - 1].tag_ == "POS" and doc[k - 2].lower_ in vocab.generic_companies \
+        and doc[k - 3].lower_ == "the"
+
+
+def main_company(entities: list[Mention], vocab: OfficeVocab) -> str | None:
+    """The company an article is about: mentioned at least twice and more often than any other."""
+    counts: dict[str, int] = {}
+    for m in entities:
+        if m.label == "ORG" and m.kind in ("company", "brand", "org") and not vocab.not_role_org(m.text):
+            counts[m.canonical] = counts.get(m.canonical, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None

@@ -17,7 +17,8 @@ from typing import Any
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from pipeline.extract.offices import OfficeVocab, country_before, country_of, place_at, portfolio_after, portfolio_before
+from pipeline.extract.offices import (OfficeVocab, country_before, country_of, generic_company_before, main_company,
+                                      place_at, portfolio_after, portfolio_before)
 from pipeline.types import Mention
 
 PARTICLES = {"de", "del", "della", "da", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "al", "dos", "das", "ten", "ter"}
@@ -242,7 +243,7 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
             org_before, k = [country_before(doc, k, sent, vocab)], k - 1  # 'French President', 'German Chancellor'
             while k > sent.start and doc[k - 1].lower_ in FILLERS:
                 k -= 1  # 'Olaf Scholz, the German chancellor'
-        generic = not org_before and company and _generic_company_before(doc, k, sent, vocab)
+        generic = not org_before and company and generic_company_before(doc, k, sent, vocab)
         if generic:
             k -= 3  # "Jane Doe, the company's chief executive": the article's main company
             while k > sent.start and doc[k - 1].lower_ in FILLERS:
@@ -259,7 +260,7 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         if not orgs and persons and (adjacent or generic) and company \
                 and all(p.pattern_id != "person.role-context" for p in persons):
             if not main:
-                main.append(_main_company(entities, vocab))
+                main.append(main_company(entities, vocab))
             orgs = [main[0]] if main[0] else []  # 'new CEO Luca de Meo' in an article about one company
         if not persons or not orgs:
             continue
@@ -347,24 +348,6 @@ def _persons_for(doc: Doc, s: int, e: int, k: int, j: int, title_end: int, has_o
         if hit and hit[1].label == "PERSON":
             return [hit[1]], False
     return _predicate_person(doc, s, e, index), False
-
-
-def _generic_company_before(doc: Doc, k: int, sent: Span, vocab: OfficeVocab) -> bool:
-    """"the company's", "the carmaker's" just before token k."""
-    return k - 3 >= sent.start and doc[k - 1].tag_ == "POS" and doc[k - 2].lower_ in vocab.generic_companies \
-        and doc[k - 3].lower_ == "the"
-
-
-def _main_company(entities: list[Mention], vocab: OfficeVocab) -> str | None:
-    """The company an article is about: mentioned at least twice and more often than any other."""
-    counts: dict[str, int] = {}
-    for m in entities:
-        if m.label == "ORG" and m.kind in ("company", "brand", "org") and not vocab.not_role_org(m.text):
-            counts[m.canonical] = counts.get(m.canonical, 0) + 1
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        return ranked[0][0]
-    return None
 
 
 def _predicate_person(doc: Doc, s: int, e: int, index: _EntityIndex) -> list[Mention]:
