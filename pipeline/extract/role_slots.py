@@ -102,9 +102,12 @@ def repair_around_titles(doc: Doc, entities: list[Mention], pset: PatternSet, ar
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None or not m.pattern_id.startswith(("model.", "product.")):
                 continue
-            if m.label == "PERSON" and m.pattern_id.startswith("model.") and s <= span.start < e < span.end - 1:
-                rest = doc[e:span.end]  # 'Chair Euisun Chung' as one PERSON: the title is not the name
-                trimmed = replace(m, text=rest.text, start=rest.start_char, value=rest.text, canonical=rest.text)
+            if m.label in ("PERSON", "ORG") and m.pattern_id.startswith("model.") and s <= span.start < e < span.end - 1 \
+                    and _name_run_after(doc, e, sent) == (e, span.end):
+                rest = doc[e:span.end]  # 'Chair Euisun Chung' as one PERSON, 'COO Guillaume Cartier' as an ORG
+                trimmed = replace(m, label="PERSON", text=rest.text, start=rest.start_char, value=rest.text,
+                                  canonical=rest.text, kind="person",
+                                  pattern_id=m.pattern_id if m.label == "PERSON" else "person.role-slot")
                 out[out.index(m)] = trimmed
                 persons_after.append(trimmed)
             elif m.pattern_id.startswith("model.") and span.start < s < span.end <= e and \

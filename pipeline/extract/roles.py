@@ -130,7 +130,8 @@ def _person(doc: Doc, run: tuple[int, int], index: _EntityIndex, article_id: str
                    pattern_id="person.role-context", kind="person", canonical=text)
 
 
-def _persons_at(doc: Doc, i: int, sent: Span, index: _EntityIndex, article_id: str) -> tuple[list[Mention], int]:
+def _persons_at(doc: Doc, i: int, sent: Span, index: _EntityIndex, article_id: str,
+                titles: frozenset[int] = frozenset()) -> tuple[list[Mention], int]:
     """Names starting at token i, joined by ',' or 'and': ('Ivan Espinosa and Takao Kato')."""
     persons: list[Mention] = []
     while i < sent.end:
@@ -144,7 +145,7 @@ def _persons_at(doc: Doc, i: int, sent: Span, index: _EntityIndex, article_id: s
             i = hit[0]
         else:
             person = _person(doc, run, index, article_id) if run else None
-            if person is None or any(run[0] < t < run[1] and index.by_start[t][1].label == "PERSON"
+            if person is None or any(t in titles for t in range(*run)) or any(run[0] < t < run[1] and index.by_start[t][1].label == "PERSON"
                                      for t in index.by_start):
                 break  # 'Chief Engineer Gilles Vidal': the words before the model's name are a title
             persons.append(person)
@@ -153,6 +154,8 @@ def _persons_at(doc: Doc, i: int, sent: Span, index: _EntityIndex, article_id: s
             i += 1
             if i < sent.end and doc[i].lower_ == "and":
                 i += 1
+            if i in titles:
+                break  # 'Nissan CEO X and COO Y': Y has a title of his own
             continue
         break
     return persons, i
@@ -199,7 +202,10 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
     vocab = OfficeVocab.from_lexicon(lexicon or {}, departments)
     main: list[str | None] = []  # the article's main company, computed on first need
     out: list[RoleAssertion] = []
-    for s, e, rids in (chains if chains is not None else _role_chains(doc, matcher)):
+    shared: tuple[int, str, tuple[bool, bool]] | None = None  # the last 'ORG title X': X's end, ORG, kind of title
+    chains = chains if chains is not None else _role_chains(doc, matcher)
+    titles = frozenset(i for s, e, _ in chains for i in range(s, e))  # tokens of titles: never part of a name
+    for s, e, rids in chains:
         specs = [by_id[r] for r in rids]
         sent = doc[s].sent
         if any(doc[j].lower_ in STOP_BEFORE for j in range(max(sent.start, s - 2), s)):
@@ -248,9 +254,12 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
             k -= 3  # "Jane Doe, the company's chief executive": the article's main company
             while k > sent.start and doc[k - 1].lower_ in FILLERS:
                 k -= 1
+        if not org_before and not orgs_after and shared and k - 1 > sent.start and doc[k - 1].lower_ in ("and", "&") \
+                and doc[k - 2].idx + len(doc[k - 2]) == shared[0] and shared[2] == (company, place_ok):
+            org_before = [shared[1]]  # 'Nissan CEO X and COO Y', 'French President X and Prime Minister Y'
         if any(r.get("needs_org") for r in specs) and not (orgs_after or org_before):
             continue
-        persons, adjacent = _persons_for(doc, s, e, k, j, title_end, bool(orgs_after), sent, index, article_id)
+        persons, adjacent = _persons_for(doc, s, e, k, j, title_end, bool(orgs_after), sent, index, article_id, titles)
         if any(r.get("needs_org") for r in specs) and any(p.pattern_id == "person.role-context" for p in persons):
             continue  # 'Kestrova chief Operating Officer...': only a name the model saw follows 'boss'/'chief'
         orgs = orgs_after or org_before
@@ -278,6 +287,7 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
                 attribute = spec["portfolio_attribute"].format(portfolio=portfolio)
             for person, org in pairs:
                 out.append(RoleAssertion(person, org, attribute, rid, (sent.start_char, sent.end_char)))
+        shared = (persons[-1].end, org_before[0], (company, place_ok)) if org_before and adjacent else None
     return out
 
 
@@ -325,7 +335,7 @@ def _org_before(doc: Doc, s: int, k: int, sent: Span, index: _EntityIndex, kinds
 
 
 def _persons_for(doc: Doc, s: int, e: int, k: int, j: int, title_end: int, has_org_after: bool, sent: Span,
-                 index: _EntityIndex, article_id: str) -> tuple[list[Mention], bool]:
+                 index: _EntityIndex, article_id: str, titles: frozenset[int]) -> tuple[list[Mention], bool]:
     """The person(s) a title belongs to, and whether the title stands right next to the name (an
     appositive title, which may take the article's main company): 'X, title', 'X (aside), title',
     'title X', 'title of Y, X', 'title of Y X', or the subject of 'X became title'."""
@@ -340,7 +350,7 @@ def _persons_for(doc: Doc, s: int, e: int, k: int, j: int, title_end: int, has_o
             return [person], True
     start = j + 1 if j < sent.end and doc[j].text == "," else j
     if start in (e, title_end) or start > j:
-        persons, _ = _persons_at(doc, start, sent, index, article_id)
+        persons, _ = _persons_at(doc, start, sent, index, article_id, titles)
         if persons:
             return persons, start in (e, title_end) or not has_org_after
     elif has_org_after and start == j:
