@@ -242,7 +242,7 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         if any(r.get("portfolio_attribute") for r in specs):  # 'Commerce Secretary', 'Economy and Finance Minister'
             pre, k = portfolio_before(doc, k, sent, vocab)
             portfolio = portfolio or pre
-        org_before, k = _org_before(doc, s, k, sent, index, kinds, company, covering=not pre)
+        org_before, k = _org_before(doc, s, k, sent, index, kinds, company, covering=not pre, bodies=vocab)
         if place_ok:
             org_before = [country_of(o, vocab) for o in org_before]
         if not org_before and place_ok and country_before(doc, k, sent, vocab):
@@ -310,7 +310,7 @@ def _aside_before(doc: Doc, k: int, sent: Span) -> int:
 
 
 def _org_before(doc: Doc, s: int, k: int, sent: Span, index: _EntityIndex, kinds: set[str],
-                company: bool = False, covering: bool = True) -> tuple[list[str], int]:
+                company: bool = False, covering: bool = True, bodies: OfficeVocab | None = None) -> tuple[list[str], int]:
     """The organisation named just before a title: 'Northvolt's chief executive', 'Renault Chairman',
     'Douai plant director' (the plant word is both the entity's and the title's; not so a portfolio:
     'Mineral Resources Minister' is no organisation's minister)."""
@@ -329,8 +329,8 @@ def _org_before(doc: Doc, s: int, k: int, sent: Span, index: _EntityIndex, kinds
             return [hit[1].canonical], k
         return [], k
     hit = index.by_end.get(k)
-    if k > sent.start and hit and hit[1].kind in kinds:
-        return [hit[1].canonical], hit[0]
+    if k > sent.start and hit and hit[1].kind in kinds and not (bodies and bodies.not_role_org(hit[1].text)):
+        return [hit[1].canonical], hit[0]  # not a body of its own: 'Council president X', 'Board chairman X'
     return [], k
 
 
@@ -374,6 +374,8 @@ def _predicate_person(doc: Doc, s: int, e: int, index: _EntityIndex) -> list[Men
     if verb.pos_ not in ("VERB", "AUX"):
         return []
     for subject in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        if subject.lower_ in ("who", "that") and verb.dep_ == "relcl":
+            subject = verb.head  # 'X, who was named chief executive of Y in March'
         for start, (end, mention) in index.by_start.items():
             if start <= subject.i < end and mention.label == "PERSON":
                 return [mention]
