@@ -232,6 +232,11 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
                 j = j2
         elif any(r.get("org_follows") for r in specs):  # "X, who heads Y"
             orgs_after, j = _orgs_at(doc, j, sent, index)
+        elif j + 1 < sent.end and doc[j].text == "," and k_comma_before(doc, s, sent):
+            hit = index.by_start.get(j + 1)  # 'said Jane Doe, chief executive officer, Kestrova.'
+            if hit and hit[1].kind in ORG_KINDS and (hit[0] >= sent.end or doc[hit[0]].text in (".", ",", ";")
+                                                     or doc[hit[0]].lower_ in ("said", "says")):
+                orgs_after = [hit[1].canonical]
         if all(r.get("needs_org_after") for r in specs) and not orgs_after:
             continue
         k = s
@@ -289,6 +294,14 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
                 out.append(RoleAssertion(person, org, attribute, rid, (sent.start_char, sent.end_char)))
         shared = (persons[-1].end, org_before[0], (company, place_ok)) if org_before and adjacent else None
     return out
+
+
+def k_comma_before(doc: Doc, s: int, sent: Span) -> bool:
+    """A comma just before the title (fillers aside): 'Jane Doe, chief executive officer'."""
+    k = s
+    while k > sent.start and doc[k - 1].lower_ in FILLERS | {"and"}:
+        k -= 1
+    return k > sent.start and doc[k - 1].text == ","
 
 
 def _skip_aside(doc: Doc, j: int, sent: Span) -> int:
