@@ -8,7 +8,8 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from pipeline.extract.entities import canonical_for
-from pipeline.extract.roles import _name_run_after, role_chains
+from pipeline.extract.role_people import name_run_after
+from pipeline.extract.roles import role_chains
 from pipeline.patterns import PatternSet, normalize_name
 from pipeline.types import Mention
 
@@ -103,7 +104,7 @@ def repair_around_titles(doc: Doc, entities: list[Mention], pset: PatternSet, ar
             if span is None or not m.pattern_id.startswith(("model.", "product.")):
                 continue
             if m.label in ("PERSON", "ORG") and m.pattern_id.startswith("model.") and s <= span.start < e < span.end - 1 \
-                    and _name_run_after(doc, e, sent) == (e, span.end):
+                    and name_run_after(doc, e, sent) == (e, span.end):
                 rest = doc[e:span.end]  # 'Chair Euisun Chung' as one PERSON, 'COO Guillaume Cartier' as an ORG
                 trimmed = replace(m, label="PERSON", text=rest.text, start=rest.start_char, value=rest.text,
                                   canonical=rest.text, kind="person",
@@ -122,7 +123,7 @@ def repair_around_titles(doc: Doc, entities: list[Mention], pset: PatternSet, ar
             elif m.label == "PRODUCT" and m.pattern_id.startswith("product.") and e < sent.end \
                     and doc[e].lower_ == "of" and span.start in (e + 1, e + 2) and span.end - span.start >= 2:
                 brand = pset.alias_index.get(normalize_name(doc[span.start].text))
-                run = _name_run_after(doc, span.start + 1, sent)
+                run = name_run_after(doc, span.start + 1, sent)
                 if brand is None or brand.kind not in ("company", "brand") or run is None or run[1] < span.end:
                     continue
                 first = doc[span.start]
