@@ -79,7 +79,7 @@ def person_from_run(doc: Doc, run: tuple[int, int], index: EntityIndex, article_
 
 
 def persons_at(doc: Doc, i: int, sent: Span, index: EntityIndex, article_id: str,
-                titles: frozenset[int] = frozenset()) -> tuple[list[Mention], int]:
+                titles: frozenset[int] = frozenset(), appositive: bool = False) -> tuple[list[Mention], int]:
     """Names starting at token i, joined by ',' or 'and': ('Ivan Espinosa and Takao Kato')."""
     persons: list[Mention] = []
     while i < sent.end:
@@ -93,9 +93,9 @@ def persons_at(doc: Doc, i: int, sent: Span, index: EntityIndex, article_id: str
             i = hit[0]
         else:
             person = person_from_run(doc, run, index, article_id) if run else None
-            if person is None or any(t in titles for t in range(*run)) or any(run[0] < t < run[1] and index.by_start[t][1].label == "PERSON"
-                                     for t in index.by_start):
-                break  # 'Chief Engineer Gilles Vidal': the words before the model's name are a title
+            if person is None or any(t in titles for t in range(*run)) or (not persons and not appositive and any(
+                    run[0] < t < run[1] and index.by_start[t][1].label == "PERSON" for t in index.by_start)):
+                break  # 'Chief Engineer Gilles Vidal': right after a title, words before the model's name are a title
             persons.append(person)
             i = run[1]
         if i < sent.end and doc[i].lower_ in ("and", ",") and i + 1 < sent.end and doc[i + 1].lower_ != "respectively":
@@ -134,7 +134,7 @@ def persons_for(doc: Doc, s: int, e: int, k: int, j: int, title_end: int, has_or
             return [person], True
     start = j + 1 if j < sent.end and doc[j].text == "," else j
     if start in (e, title_end) or start > j:
-        persons, _ = persons_at(doc, start, sent, index, article_id, titles)
+        persons, _ = persons_at(doc, start, sent, index, article_id, titles, appositive=start > j)
         if persons:
             return persons, start in (e, title_end) or not has_org_after
     elif has_org_after and start == j:

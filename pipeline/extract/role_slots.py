@@ -95,9 +95,20 @@ def repair_around_titles(doc: Doc, entities: list[Mention], pset: PatternSet, ar
       Moreau'): capitalised proper nouns just before the title are an ORG."""
     role_words = {w.lower() for role in pset.roles for p in role["phrases"] for w in p.split()}
     company_roles = {role["id"] for role in pset.roles if role.get("org_is_company")}
+    portfolio_roles = {role["id"] for role in pset.roles if role.get("portfolio_attribute")}
+    portfolios = {w.lower() for w in pset.lexicon.get("office_portfolios", ())}
     out = list(entities)
     for s, e, rids in chains:
         sent = doc[s].sent
+        q = s
+        while q > sent.start and doc[q - 1].lower_ in portfolios | {"and", "&"}:
+            q -= 1  # the portfolio before the title: 'Foreign Trade' in 'Foreign Trade Minister'
+        if q < s and any(r in portfolio_roles for r in rids):
+            for m in list(out):  # 'United Arab Emirates Foreign (Trade)' as one GPE before 'Minister'
+                span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is not None and m.pattern_id.startswith("model.") and m.label in ("GPE", "LOC") \
+                        and span.start < q < span.end <= s:
+                    out[out.index(m)] = _place_mention(doc, span.start, q, pset, article_id, m.label)
         persons_after = [m for m in out if m.label == "PERSON" and e < len(doc) and m.start == doc[e].idx]
         for m in list(out):
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -148,3 +159,10 @@ def _org_mention(doc: Doc, start: int, end: int, pset: PatternSet, article_id: s
     canonical, kind, gid = canonical_for(span.text, "ORG", pset, "org")
     return Mention(article_id, "ORG", span.text, span.start_char, span.end_char, value=canonical,
                    pattern_id=gid or "org.role-slot", kind=kind, canonical=canonical)
+
+
+def _place_mention(doc: Doc, start: int, end: int, pset: PatternSet, article_id: str, label: str) -> Mention:
+    span = doc[start:end]
+    canonical, kind, _ = canonical_for(span.text, label, pset, "place")
+    return Mention(article_id, label, span.text, span.start_char, span.end_char, value=canonical,
+                   pattern_id=f"model.{label.lower()}", kind=kind, canonical=canonical)

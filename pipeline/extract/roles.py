@@ -149,7 +149,9 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         if any(r.get("portfolio_attribute") for r in specs):  # 'Commerce Secretary', 'Economy and Finance Minister'
             pre, k = portfolio_before(doc, k, sent, vocab)
             portfolio = portfolio or pre
-        org_before, k = _org_before(doc, s, k, sent, index, kinds, company, covering=not pre, bodies=vocab)
+        follows = index.by_start.get(title_end)
+        org_before, k = _org_before(doc, s, k, sent, index, kinds, company, covering=not pre, bodies=vocab,
+                                    name_follows=bool(follows and follows[1].label == "PERSON"))
         if place_ok:
             org_before = [country_of(o, vocab) for o in org_before]
         if not org_before and place_ok and country_before(doc, k, sent, vocab):
@@ -174,7 +176,8 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         if not orgs and persons and not office and k > sent.start and doc[k - 1].text == ",":
             orgs = _nearest_org_before(index, persons[0], sent, doc, vocab)
         if not orgs and persons and (adjacent or generic) and company \
-                and all(p.pattern_id != "person.role-context" for p in persons):
+                and all(p.pattern_id != "person.role-context" for p in persons) \
+                and not (k > sent.start and doc[k - 1].tag_ in ("NNP", "NNPS")):  # 'London Heathrow Airport CEO X': unresolved
             if not main:
                 main.append(main_company(entities, vocab))
             orgs = [main[0]] if main[0] else []  # 'new CEO Luca de Meo' in an article about one company
@@ -216,7 +219,8 @@ def _skip_aside(doc: Doc, j: int, sent: Span) -> int:
 
 
 def _org_before(doc: Doc, s: int, k: int, sent: Span, index: EntityIndex, kinds: set[str],
-                company: bool = False, covering: bool = True, bodies: OfficeVocab | None = None) -> tuple[list[str], int]:
+                company: bool = False, covering: bool = True, bodies: OfficeVocab | None = None,
+                name_follows: bool = False) -> tuple[list[str], int]:
     """The organisation named just before a title: 'Northvolt's chief executive', 'Renault Chairman',
     'Douai plant director' (the plant word is both the entity's and the title's; not so a portfolio:
     'Mineral Resources Minister' is no organisation's minister)."""
@@ -237,6 +241,9 @@ def _org_before(doc: Doc, s: int, k: int, sent: Span, index: EntityIndex, kinds:
     hit = index.by_end.get(k)
     if k > sent.start and hit and hit[1].kind in kinds and not (bodies and bodies.not_role_org(hit[1].text)):
         return [hit[1].canonical], hit[0]  # not a body of its own: 'Council president X', 'Board chairman X'
+    if k > sent.start and hit and company and name_follows and hit[1].pattern_id.startswith("model.") \
+            and hit[1].label in ("PERSON", "FAC"):
+        return [hit[1].canonical], hit[0]  # 'Heathrow boss X', 'Brussels Airport CEO X': the model's PERSON or FAC
     return [], k
 
 
