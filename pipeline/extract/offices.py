@@ -25,6 +25,7 @@ class OfficeVocab:
     departments: frozenset[str]  # 'operations', 'sales'... (the lexicon's `departments`)
     bodies: frozenset[str] = frozenset()  # 'board of directors', 'works council'...: a company's own bodies
     generic_companies: frozenset[str] = frozenset()  # 'company', 'carmaker'...: "the company's CEO"
+    org_nouns: frozenset[str] = frozenset()  # 'union', 'party'...: part of the name after 'of the Community'
 
     def not_role_org(self, name: str) -> bool:
         """A department or a company's own body, never the organisation of a title borrowed from
@@ -40,7 +41,8 @@ class OfficeVocab:
                    frozenset(w.lower() for w in lexicon.get("office_place_nouns", ())),
                    frozenset(departments) or frozenset(w.lower() for w in lexicon.get("departments", ())),
                    frozenset(w.lower() for w in lexicon.get("company_bodies", ())),
-                   frozenset(w.lower() for w in lexicon.get("company_generic_nouns", ())))
+                   frozenset(w.lower() for w in lexicon.get("company_generic_nouns", ())),
+                   frozenset(w.lower() for w in lexicon.get("org_type_nouns", ())))
 
 
 def _key(text: str) -> str:

@@ -91,10 +91,11 @@ def repair_around_titles(doc: Doc, entities: list[Mention], pset: PatternSet, ar
     - a product rule read a brand and the first name after it as a model ('Renault François Provost',
       'Renault Luca' in 'the new chief of Renault Luca de Meo'): a known company or brand right after
       'title of' and a name after it are an ORG and a PERSON;
-    - the model missed the company before a company title that a name follows ('Verkor COO Mathieu
-      Moreau'): capitalised proper nouns just before the title are an ORG."""
+    - the model missed the organisation before a title (not a public office's) that a name follows
+      ('Verkor COO Mathieu Moreau', 'Unite assistant general secretary Tony Burke'): capitalised proper
+      nouns just before the title are an ORG."""
     role_words = {w.lower() for role in pset.roles for p in role["phrases"] for w in p.split()}
-    company_roles = {role["id"] for role in pset.roles if role.get("org_is_company")}
+    org_roles = {role["id"] for role in pset.roles if not role.get("place_ok") and not role.get("office")}
     portfolio_roles = {role["id"] for role in pset.roles if role.get("portfolio_attribute")}
     portfolios = {w.lower() for w in pset.lexicon.get("office_portfolios", ())}
     out = list(entities)
@@ -144,7 +145,7 @@ def repair_around_titles(doc: Doc, entities: list[Mention], pset: PatternSet, ar
                 out = [x for x in out if not (name.start_char <= x.start < name.end_char)]
                 out.append(Mention(article_id, "PERSON", name.text, name.start_char, name.end_char, value=name.text,
                                    pattern_id="person.role-slot", kind="person", canonical=name.text))
-        if persons_after and any(r in company_roles for r in rids):
+        if persons_after and any(r in org_roles for r in rids):
             k = s
             while k > sent.start and doc[k - 1].tag_ == "NNP" and _org_name_token(doc[k - 1]) \
                     and doc[k - 1].lower_ not in role_words | NOT_ORG_BEFORE_TITLE and s - k < 3:

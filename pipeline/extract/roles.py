@@ -130,6 +130,8 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
                 orgs_after, j2 = [place], place_end
             if place_ok:
                 orgs_after = [country_of(o, vocab) for o in orgs_after]
+            if len(orgs_after) == 1 and j2 < sent.end and doc[j2].lower_ in vocab.org_nouns:
+                orgs_after, j2 = [f"{orgs_after[0]} {doc[j2].lower_}"], j2 + 1  # 'of the Community union'
             if orgs_after:
                 j = j2
         elif any(r.get("org_follows") for r in specs):  # "X, who heads Y"
