@@ -26,6 +26,7 @@ class OfficeVocab:
     bodies: frozenset[str] = frozenset()  # 'board of directors', 'works council'...: a company's own bodies
     generic_companies: frozenset[str] = frozenset()  # 'company', 'carmaker'...: "the company's CEO"
     org_nouns: frozenset[str] = frozenset()  # 'union', 'party'...: part of the name after 'of the Community'
+    appointment_verbs: frozenset[str] = frozenset()  # 'appoint', 'name'...: 'Y appointed X as chairman'
 
     def not_role_org(self, name: str) -> bool:
         """A department or a company's own body, never the organisation of a title borrowed from
@@ -42,7 +43,8 @@ class OfficeVocab:
                    frozenset(departments) or frozenset(w.lower() for w in lexicon.get("departments", ())),
                    frozenset(w.lower() for w in lexicon.get("company_bodies", ())),
                    frozenset(w.lower() for w in lexicon.get("company_generic_nouns", ())),
-                   frozenset(w.lower() for w in lexicon.get("org_type_nouns", ())))
+                   frozenset(w.lower() for w in lexicon.get("org_type_nouns", ())),
+                   frozenset(w.lower() for w in lexicon.get("appointment_verbs", ())))
 
 
 def _key(text: str) -> str:

@@ -89,6 +89,9 @@ def persons_at(doc: Doc, i: int, sent: Span, index: EntityIndex, article_id: str
             persons.append(person_from_run(doc, run, index, article_id) or hit[1])  # 'Ursula von der' + 'Leyen'
             i = run[1]
         elif hit and hit[1].label == "PERSON":
+            nxt = hit[0] + (hit[0] < sent.end and doc[hit[0]].lower_ in ("brand", "group", "unit"))
+            if persons and nxt in titles:
+                break  # '..., X and Hollister brand president Y': 'Hollister' names the next title's organisation
             persons.append(hit[1])
             i = hit[0]
         else:
@@ -123,10 +126,15 @@ def persons_for(doc: Doc, s: int, e: int, k: int, j: int, title_end: int, has_or
     """The person(s) a title belongs to, and whether the title stands right next to the name (an
     appositive title, which may take the article's main company): 'X, title', 'X (aside), title',
     'title X', 'title of Y, X', 'title of Y X', or the subject of 'X became title'."""
+    after = index.by_start.get(title_end)
+    if j == title_end and after and after[1].label == "PERSON" and k < s:
+        return persons_at(doc, title_end, sent, index, article_id, titles)[0], True  # 'X, Hollister brand president Y': Y
     if k > sent.start and doc[k - 1].text == ",":
         kk = aside_before(doc, k - 1, sent)
         hit = index.by_end.get(kk)
         run = name_run_before(doc, kk, sent)
+        while run and run[0] < kk and run[0] in titles:
+            run = (run[0] + 1, run[1]) if kk - run[0] > 2 else None  # 'COO Jonathan Ramsden, ...': not 'COO'
         if hit and hit[1].label == "PERSON" and not (run and run[0] < hit[0]):
             return [hit[1]], True
         person = person_from_run(doc, run, index, article_id) if run else None  # the model missed the name, or part of it
@@ -164,3 +172,34 @@ def predicate_person(doc: Doc, s: int, e: int, index: EntityIndex) -> list[Menti
             if start <= subject.i < end and mention.label == "PERSON":
                 return [mention]
     return []
+
+
+def appointee(doc: Doc, s: int, e: int, index: EntityIndex, verbs: frozenset[str]) -> tuple[list[Mention], Mention | None]:
+    """The person an organisation appoints to a title, and the organisation: 'Asda has appointed X
+    as its new chairman', 'Kestrova named X chief executive', 'The board of Y appointed X CEO' (the
+    title is the 'as' object or predicative complement of an appointment verb, the person its direct
+    object, the organisation its subject or the subject's 'of' object)."""
+    head = next((t for t in doc[s:e] if not s <= t.head.i < e), doc[e - 1])
+    if head.dep_ == "pobj" and head.head.lower_ == "as":
+        verb = head.head.head
+    elif head.dep_ in ("oprd", "xcomp", "attr"):
+        verb = head.head
+    else:
+        return [], None
+    if verb.lemma_.lower() not in verbs:
+        return [], None
+    persons = [m for c in verb.children if c.dep_ == "dobj" for m in [_covering(index, c.i)] if m and m.label == "PERSON"]
+    org = None
+    for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+        org = _covering(index, subject.i)
+        if org is None:  # 'The board of Kestrova'
+            org = next((_covering(index, g.i) for p in subject.children if p.lower_ == "of" for g in p.children
+                        if g.dep_ == "pobj" and _covering(index, g.i)), None)
+    return persons, org
+
+
+def _covering(index: EntityIndex, i: int) -> Mention | None:
+    for start, (end, m) in index.by_start.items():
+        if start <= i < end:
+            return m
+    return None

@@ -20,11 +20,11 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extract.offices import (OfficeVocab, country_before, country_of, generic_company_before, main_company,
                                       place_at, portfolio_after, portfolio_before)
-from pipeline.extract.role_people import EntityIndex, persons_for
+from pipeline.extract.role_people import EntityIndex, appointee, persons_for
 from pipeline.types import Mention
 
 FILLERS = {"as", "newly", "appointed", "new", "the", "its", "their", "our", "recently", "named", "group", "interim", "global",
-           "executive"}
+           "executive", "brand"}
 STOP_BEFORE = {"former", "ex", "ex-", "outgoing", "late", "previous", "deputy", "vice"}
 ORG_KINDS = {"company", "brand", "org", "body", "plant"}
 
@@ -123,6 +123,7 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
             portfolio, j = portfolio_after(doc, j, sent, vocab, words - {"the"})
             title_end = j
         orgs_after: list[str] = []
+        unit = False
         if j < sent.end and doc[j].lower_ in ("of", "at", "for"):
             place, place_end = place_at(doc, j + 1, sent, vocab) if place_ok else ("", j)
             orgs_after, j2 = _orgs_at(doc, j + 1, sent, index, departments, kinds)
@@ -132,6 +133,14 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
                 orgs_after = [country_of(o, vocab) for o in orgs_after]
             if len(orgs_after) == 1 and j2 < sent.end and doc[j2].lower_ in vocab.org_nouns:
                 orgs_after, j2 = [f"{orgs_after[0]} {doc[j2].lower_}"], j2 + 1  # 'of the Community union'
+            if orgs_after and j2 + 1 < sent.end and doc[j2].tag_ == "POS":  # 'head of M&S's clothing business'
+                owned = index.by_start.get(j2 + 1)
+                if doc[j2 + 1].lower_ in vocab.bodies:
+                    j2 += 2  # 'chairman of Toyota's board'
+                elif owned and owned[1].kind in ORG_KINDS:
+                    orgs_after, j2 = [owned[1].canonical], owned[0]  # 'director of Toyota's Valenciennes factory'
+                else:
+                    orgs_after, unit = [], True  # the title is a unit's: no organisation borrowed from elsewhere
             if orgs_after:
                 j = j2
         elif any(r.get("org_follows") for r in specs):  # "X, who heads Y"
@@ -174,7 +183,14 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         if any(r.get("needs_org") for r in specs) and any(p.pattern_id == "person.role-context" for p in persons):
             continue  # 'Kestrova chief Operating Officer...': only a name the model saw follows 'boss'/'chief'
         orgs = orgs_after or org_before
+        if not persons and company:  # 'Asda has appointed X as its new chairman'
+            persons, appointer = appointee(doc, s, e, index, vocab.appointment_verbs)
+            if appointer is not None and not orgs and (appointer.kind in ORG_KINDS or appointer.pattern_id.startswith("model.")) \
+                    and appointer.label != "PERSON" and not vocab.not_role_org(appointer.text):
+                orgs = [appointer.canonical]
         office = all(r.get("office") for r in specs)
+        if unit:
+            continue
         if not orgs and persons and not office and k > sent.start and doc[k - 1].text == ",":
             orgs = _nearest_org_before(index, persons[0], sent, doc, vocab)
         if not orgs and persons and (adjacent or generic) and company \
