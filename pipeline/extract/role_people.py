@@ -203,3 +203,20 @@ def _covering(index: EntityIndex, i: int) -> Mention | None:
         if start <= i < end:
             return m
     return None
+
+
+def reporting_org(doc: Doc, s: int, e: int, index: EntityIndex) -> Mention | None:
+    """The organisation that reports a title in a clause it governs: 'Walgreens announced that CEO
+    and President Greg Wasson will retire' (the clause's verb is the complement of a verb whose
+    subject is an organisation)."""
+    token = next((t for t in doc[s:e] if not s <= t.head.i < e), doc[e - 1])
+    for _ in range(4):
+        if token.dep_ == "ccomp":
+            for subject in (c for c in token.head.children if c.dep_ == "nsubj"):
+                m = _covering(index, subject.i)
+                return m if m is not None and m.label == "ORG" else None
+            return None
+        if token.head is token:
+            return None
+        token = token.head
+    return None

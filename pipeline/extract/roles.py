@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.extract.offices import (OfficeVocab, country_before, country_of, generic_company_before, main_company,
                                       place_at, portfolio_after, portfolio_before)
-from pipeline.extract.role_people import EntityIndex, appointee, persons_for
+from pipeline.extract.role_people import EntityIndex, appointee, persons_for, reporting_org
 from pipeline.types import Mention
 
 FILLERS = {"as", "newly", "appointed", "new", "the", "its", "their", "our", "recently", "named", "group", "interim", "global",
@@ -155,7 +155,7 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         k = s
         while k > sent.start and doc[k - 1].lower_ in FILLERS and k not in index.by_end:
             k -= 1  # 'the new CEO', 'Renault group CEO' (but 'Hyundai Motor Group Executive Chair')
-        company = all(r.get("org_is_company") for r in specs)
+        company = any(r.get("org_is_company") for r in specs) and not any(r.get("office") for r in specs)
         pre = ""
         if any(r.get("portfolio_attribute") for r in specs):  # 'Commerce Secretary', 'Economy and Finance Minister'
             pre, k = portfolio_before(doc, k, sent, vocab)
@@ -196,9 +196,13 @@ def role_assertions(doc: Doc, entities: list[Mention], roles: tuple[dict[str, An
         if not orgs and persons and (adjacent or generic) and company \
                 and all(p.pattern_id != "person.role-context" for p in persons) \
                 and not (k > sent.start and doc[k - 1].tag_ in ("NNP", "NNPS")):  # 'London Heathrow Airport CEO X': unresolved
-            if not main:
-                main.append(main_company(entities, vocab))
-            orgs = [main[0]] if main[0] else []  # 'new CEO Luca de Meo' in an article about one company
+            reporter = reporting_org(doc, s, e, index)  # 'Walgreens announced that CEO X will retire'
+            if reporter is not None and not vocab.not_role_org(reporter.text):
+                orgs = [reporter.canonical]
+            else:
+                if not main:
+                    main.append(main_company(entities, vocab))
+                orgs = [main[0]] if main[0] else []  # 'new CEO Luca de Meo' in an article about one company
         if not persons or not orgs:
             continue
         if len(orgs) == len(persons):
