@@ -304,6 +304,26 @@ def _check_attribute(row: dict[str, Any]) -> str:
     return ""
 
 
+ROLE_FLAGS = ("needs_org_after", "needs_org", "org_follows", "org_is_company", "place_ok", "office", "department_ok")
+ROLE_KEYS = {"id", "attribute", "phrases", "doc", "portfolio_attribute", *ROLE_FLAGS}
+
+
+def _check_role(row: dict[str, Any]) -> str:
+    unknown = sorted(set(row) - ROLE_KEYS)
+    if unknown:
+        return f"unknown keys {unknown} (known: {sorted(ROLE_KEYS)})"
+    phrases = row.get("phrases")
+    if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        return "'phrases' must be a non-empty list of strings"
+    flags = [k for k in ROLE_FLAGS if k in row and not isinstance(row[k], bool)]
+    if flags:
+        return f"{flags} must be true or false"
+    template = row.get("portfolio_attribute")
+    if template is not None and (not isinstance(template, str) or "{portfolio}" not in template):
+        return "'portfolio_attribute' must be a string holding {portfolio}"
+    return ""
+
+
 def _check_entity_rule(row: dict[str, Any]) -> str:
     if row.get("label") not in ENTITY_LABELS:
         return f"unknown label {row.get('label')!r} (known: {sorted(ENTITY_LABELS)})"
@@ -373,7 +393,7 @@ def load_patterns(directory: Path | str) -> PatternSet:
     values = _load_values(directory, macros)
     gazetteer = _load_gazetteer(directory / "entities.jsonl")
     entity_rules = _load_checked(directory / "entity_rules.jsonl", ("label", "pattern"), _check_entity_rule)
-    roles = _load_checked(directory / "roles.jsonl", ("attribute", "phrases"))
+    roles = _load_checked(directory / "roles.jsonl", ("attribute", "phrases"), _check_role)
     attributes = _load_checked(directory / "attributes.jsonl", ("attribute", "strategy", "value_type"), _check_attribute)
     vocabulary = _load_checked(directory / "vocabulary.jsonl", ("attribute", "labels"), _check_vocab)
     from pipeline.facts.attributes import vocabulary_entries
