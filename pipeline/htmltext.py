@@ -43,6 +43,26 @@ def publication_date(markup: str) -> str:
     return found or ""
 
 
+def headline(title: str) -> str:
+    """The headline in a page title, or "" when the title is only a site or section name: the
+    longest part between ' | ', ' - ', ' – ', ' — ' separators ('Toyota to invest €300m | Reuters'),
+    kept when it has four words or more ('Economic Development News' alone is a section name)."""
+    parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+", title.strip()) if p.strip()]
+    best = max(parts, key=len) if parts else ""
+    return best if len(best.split()) >= 4 else ""
+
+
+def _without_section_labels(text: str, markup: str) -> str:
+    """Drop leading lines that repeat the text of one of the page's links: a section heading such
+    as 'Economic Development News' that is also a menu entry names the site's section, not the
+    article."""
+    links = {re.sub(r"\s+", " ", m).strip().casefold() for m in re.findall(r"<a\b[^>]*>([^<]{1,80})</a>", markup[:200_000])}
+    lines = text.split("\n")
+    while lines and (not lines[0].strip() or lines[0].strip().casefold() in links):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
 def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     """The main text of a news page (headline first, paragraphs on their own lines) and its
     metadata: `published` (YYYY-MM-DD or ""), `title`, `url` (canonical or og:url)."""
@@ -58,7 +78,8 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
             doc = None
     if doc is not None and (doc.text or "").strip():
         text = doc.text
-        title = (doc.title or "").strip()
+        text = _without_section_labels(text, markup)
+        title = headline(doc.title or "")
         if title and not text.lstrip().startswith(title):
             text = f"{title}\n{text}"
         meta = {"title": title, "url": doc.url or ""}

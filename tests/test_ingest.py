@@ -153,3 +153,18 @@ def test_force_published_needs_a_date_and_version_prints(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--version"])
     assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"press-facts {__version__}"
+
+
+def test_section_names_are_no_headline():
+    from pipeline.htmltext import headline, html_to_text
+
+    assert headline("Orla to build a battery plant in Lyon | The Daily Wire") == "Orla to build a battery plant in Lyon"
+    assert headline("Business News") == "" and headline("Home - Kestrel Times") == ""
+    page = ("<html><head><title>Business News</title></head><body><ul><li><a href='/b'>Business News</a></li>"
+            "<li><a href='/s'>Sport</a></li></ul><div id='main'><h2>Business News</h2><p>Lyon, France - Orla will invest "
+            "EUR 2 billion in a battery plant that will employ 1,200 people from 2027, the company said on Monday.</p>"
+            "<p>Construction starts in spring and the site will cover 40 hectares near the river port.</p></div></body></html>")
+    text, meta = html_to_text(page)
+    assert not text.startswith("Business News") and text.lstrip().startswith("Lyon, France")
+    kept = page.replace("<li><a href='/b'>Business News</a></li>", "")  # a heading no link repeats stays
+    assert html_to_text(kept)[0].lstrip().startswith("Business News")
