@@ -1,20 +1,24 @@
-"""Which entity a value is about: syntax first, then references, then the article's focus.
+"""Which entity a value is about: syntax first, then references, then the article's main entity.
 
-Preferences, each a tested rule (tests/test_open_facts.py), in order:
-  1. attach     the object of 'in/at/for' on the value's path names a site or product
-                ('invest €2bn in its Douai plant' -> Douai plant)
-  2. possessor  a possessor on the value's path ("Renault's revenue", "the plant's 900 workers")
-  3. subject    the grammatical subject of the governing verb, climbing subjectless verbs; the noun
-                a relative clause modifies; an authority's beneficiary ('the Commission approved
-                €5bn in aid for Intel' -> Intel)
-  4. before     the nearest entity before the value in its sentence
-  5. after      the nearest entity after it
-  6. focus      the subject of the article's previous figure
-  7. main       the article's main site, else its main organisation
-Generic references ('the plant', 'the Japanese automaker') and pronouns resolve to the last entity
-of their kind, else the article's main one. Organisations inside a person's title ('Chairman of
-AESC', 'Mitsubishi boss Takao Kato') are never subjects. Places are subjects only as grammatical
-subjects ('France will spend...').
+Preferences, each a tested rule (tests/test_open_facts.py), in order (`how` in the rule id):
+  owner        a name right before the value, in brackets or after a colon ('Megane E-Tech (since
+               2022)', 'Scenic E-Tech Electric : 34 282 units')
+  customer     for orders: the organisation after 'for'/'from' ('an order ... for Emirates')
+  attach       the object of 'in/at/for' on the value's path names a site or product
+               ('invest €2bn in its Douai plant' -> Douai plant)
+  possessor    a possessor on the value's path ("Renault's revenue", "the plant's 900 workers")
+  subject      the grammatical subject of the governing verb, climbing subjectless verbs; the noun a
+               relative clause modifies; the verb's object when the figure is the subject
+  beneficiary  an authority's or approver's money goes to what it is for ('the Commission approved
+               €5bn in aid for Intel', 'approved $7.5bn to build Jansen Stage 1')
+  target       a price paid for a company goes to the company bought ('acquire Acacia for $4.5bn')
+  before       the nearest entity before the value in its sentence
+  site         an attribute's preferred kind named in the sentence (`prefer` in the vocabulary)
+  main         the article's main entity (most mentioned site, project, organisation, product)
+  focus        the previous figure's subject, only in an article with no main entity
+A clause about a market or an index ('global demand will grow 3%') gives no subject at all.
+Generic references and pronouns resolve in references.py; organisations inside a person's title,
+tickers and line items are never subjects; places are subjects only as grammatical subjects.
 """
 from __future__ import annotations
 
@@ -59,8 +63,7 @@ class SubjectResolver(ArticleEntities):
             if site is not None:
                 choice = site
         if choice is None:
-            verbless = not any(self.syn.toks[i].pos in ("VERB", "AUX") for i in self.syn.sentence_tokens(sent))
-            if self.focus is not None and sent - self.focus_sent <= 1 and (verbless or self.top is None):
+            if self.focus is not None and sent - self.focus_sent <= 1 and self.top is None:
                 choice = Choice(self.focus.name, self.focus.group, "focus")
             else:
                 top = next((self.main[g] for g in prefer if g in self.main), self.top)
