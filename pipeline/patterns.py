@@ -338,7 +338,7 @@ SUBJECT_WORD_KEYS = {"_doc": str, "generic_refs": dict, "pronouns": list, "autho
                      "attach_preps": list, "role_words": list, "speech_verbs": list, "period_preps": list,
                      "planned_words": list, "clock_units": list, "not_subjects": list, "not_subject_patterns": list,
                      "granting_verbs": list, "target_verbs": list, "org_name_words": list, "market_words": list,
-                     "plant_descriptors": list}
+                     "plant_descriptors": list, "vague_quantities": list}
 
 
 def _check_vocab(row: dict[str, Any]) -> str:

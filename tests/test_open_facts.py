@@ -209,6 +209,7 @@ def test_a_date_range_gives_a_start_and_an_end(rules):
     (["Voltrix", "approved", "Stage", "2", "projects", "."], ("2 projects", "QUANTITY", "2", "project"), "part_of_name"),
     (["Voltrix", "formed", "a", "50-50", "venture", "."], ("50-50 venture", "QUANTITY", "50", "venture"), "part_of_name"),
     (["Voltrix", "is", "a", "net", "zero", "maker", "."], ("zero maker", "QUANTITY", "0", "maker"), "zero"),
+    (["Voltrix", "added", "hundreds", "of", "stores", "."], ("hundreds of stores", "QUANTITY", "200", "store"), "vague"),
 ])
 def test_reasons(rules, words, value, reason):
     pos = ["PROPN" if w[:1].isupper() and w not in ("Published", "Updated") else "X" for w in words]
@@ -352,3 +353,16 @@ def test_a_range_of_amounts_gives_a_low_and_a_high_figure(rules):
     facts = run(rules, view)[0]
     assert sorted((f.subject, f.attribute, f.value, f.modality) for f in facts) == [
         ("Voltrix", "revenue_high", "1210000000", "planned"), ("Voltrix", "revenue_low", "1160000000", "planned")]
+
+
+def test_an_order_goes_to_the_customer_even_one_the_model_missed(rules):
+    # Boeing announced an order of 40 jets for Gulf Airline .
+    view = view_from_words(
+        ["Boeing", "announced", "an", "order", "of", "40", "jets", "for", "Gulf", "Airline", "."],
+        heads=[1, 1, 3, 1, 3, 6, 4, 6, 9, 7, 1],
+        deps=["nsubj", "ROOT", "det", "dobj", "prep", "nummod", "pobj", "prep", "compound", "pobj", "punct"],
+        pos=["PROPN", "VERB", "DET", "NOUN", "ADP", "NUM", "NOUN", "ADP", "PROPN", "PROPN", "PUNCT"],
+        lemmas=["Boeing", "announce", "an", "order", "of", "40", "jet", "for", "Gulf", "Airline", "."],
+        entities=[("Boeing", "ORG", "company", "Boeing")], values=[("40 jets", "QUANTITY", "40", "jet")])
+    fact = one(run(rules, view)[0], "40")
+    assert (fact.subject, fact.attribute, fact.rule_id) == ("Gulf Airline", "order_size", "open.vocab.order-size@customer")

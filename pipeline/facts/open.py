@@ -13,6 +13,7 @@ Reasons a value feeds no fact (the `fact` column of mentions.csv says which):
   when_said      a date that only says when something was said or announced
   age            a person's age ('aged 54', '54-year-old')
   zero           a zero ('a net zero manufacturer')
+  vague          a vague count ('hundreds of stores')
   publication_date  the article's own date in a header line ('Published: Jun. 5, 2025')
   time_span      a clock duration or 'hours ago' (seconds, minutes, hours)
   part_of_name   a number inside a name ('Car of the Year 2025', 'ISO 14001')
@@ -187,6 +188,8 @@ def _reason(view: ArticleView, v: Mention, key: tuple[int, int], where: dict, pe
             return "part_of_name"  # 'Stage 1 potash project', 'Boeing 787 Dreamliners', 'Phase 2'
         if re.match(r"\d+-\d", v.text):
             return "part_of_name"  # 'a 50-50 joint venture'
+    if v.label in ("QUANTITY", "MONEY") and v.text.split()[:1] and v.text.split()[0].lower() in rules.words["vague_quantities"]:
+        return "vague"  # 'hundreds of stores'
     if v.label in ("QUANTITY", "MONEY") and v.value in ("0", "0.0"):
         return "zero"  # 'a net zero manufacturer'
     if v.label == "QUANTITY":

@@ -46,6 +46,9 @@ class SubjectResolver(ArticleEntities):
                         m = self._entity_in(syn.name_parts(obj), value, places=True)
                         if m is not None and group_of(m) in ("org", "place"):  # airlines named after places
                             return Choice(m.canonical, "org", "customer")
+                        named = self._named_or_ref(obj, value, proper=True) if m is None else None
+                        if named is not None and named.how == "proper":  # a customer the model did not see
+                            return Choice(named.name, "org", "customer")
         return None
 
     def resolve(self, value: Mention, root: int, path: list[int], prefer: tuple[str, ...] = (),
