@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.facts.syntax import NOUN_POS, Syntax
+from pipeline.facts.syntax import Syntax
 from pipeline.types import Mention
 
 KIND_GROUPS = {"company": "org", "brand": "org", "org": "org", "body": "org", "plant": "plant", "product": "product",
@@ -193,7 +193,7 @@ class ArticleEntities:
                 return Choice(self.focus.name, self.focus.group, "subject")
             m = self.main.get("org") or self.main.get("plant")
             return Choice(m.canonical, group_of(m), "subject") if m else None
-        if tok.pos not in NOUN_POS:
+        if tok.pos != "NOUN":  # a capitalised word in a name ('Emirates Airline') is no generic reference
             return None
         for group, nouns in self.refs.items():
             if group in ("plant", "project") and tok.tag == "NNS":  # 'those sites' names no one site
