@@ -88,3 +88,22 @@ def test_console_entry_point_and_module_run(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pipeline", "evaluate", str(ROOT / "tests" / "data" / "seed_gold.csv"),
                            str(ROOT / "tests" / "data" / "seed_gold.csv")], capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and "precision 1.000 recall 1.000 f1 1.000" in proc.stdout
+
+
+def test_every_value_mention_says_what_became_of_it(seed_run):
+    import re
+
+    with open(seed_run / "mentions.csv", newline="", encoding="utf-8") as fh:
+        values = [r for r in csv.DictReader(fh) if r["label"] in ("MONEY", "QUANTITY", "PERCENT", "DATE")]
+    with open(seed_run / "facts.csv", newline="", encoding="utf-8") as fh:
+        pairs = {(r["attribute"], r["subject"]) for r in csv.DictReader(fh)}
+    reasons = {"period", "dateline", "publication_date", "when_said", "part_of_name", "age", "time_span", "year",
+               "bare_number", "unknown_percent", "market", "no_subject", "no_value", "zero", "vague"}
+    assert values
+    for r in values:
+        fed = r["fact"]
+        assert fed, r
+        if "@" in fed:  # every fact it names is in facts.csv (subjects as resolved across articles may differ)
+            assert any(attribute in {a for a, _ in pairs} for attribute in (p.split("@")[0] for p in fed.split(";"))), r
+        else:
+            assert re.sub(r":.*", "", fed) in reasons, r
