@@ -47,7 +47,10 @@ def facts_and_outcomes(analysis: Analysis, pset: PatternSet) -> tuple[list[Fact]
     for f in closed:
         if f.value_type in VALUE_FACT_TYPES:
             used.setdefault((f.start, f.end), f)
-    extra, outcomes = open_facts(view, pset.open_rules, used)
+    extra = [f for f in everything if (f.start, f.end) not in used]
+    outcomes = dict(verdicts)
+    for key, f in used.items():
+        outcomes[key] = f"{f.attribute}@{f.subject}"
     seen = {(f.subject, f.attribute, f.value, f.period) for f in closed}
     extra = [f for f in extra if (f.subject, f.attribute, f.value, f.period) not in seen]  # said twice ('4 brands', 'four clients')
     facts = sorted(closed + extra, key=lambda f: (f.start, f.attribute, f.subject, f.value))
