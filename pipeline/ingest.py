@@ -170,7 +170,7 @@ def content_hash(text: str) -> str:
 def _article(aid: str, text: str, path: str, *, published: str = "", url: str = "",
              source: str = "", cli_published: str = "") -> Article:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not re.search(r"[^\W\d_]", text):
+    if not re.search(r"[^\W_]", text):  # no letter and no digit; "$10,000" or "2/15" is analysed
         raise InputError("E009", path=path)
     found, start, end = find_dateline(text)
     if published:
@@ -186,6 +186,8 @@ def _article(aid: str, text: str, path: str, *, published: str = "", url: str = 
 def _from_record(record: object, path: str, line: int, default_id: str, cli_published: str) -> Article:
     if not isinstance(record, dict) or not str(record.get("text") or "").strip():
         raise InputError("E006", path=path, line=line)
+    if not isinstance(record["text"], str):  # {"text": 5}: a number is not an article's text
+        raise InputError("E009", path=f"{path}:{line}")
     return _article(str(record.get("id") or default_id), str(record["text"]), f"{path}:{line}",
                     published=normalize_published(record.get("published")),
                     url=str(record.get("url") or ""), source=str(record.get("source") or ""),
