@@ -134,16 +134,23 @@ def build_macros(lex: dict[str, Any]) -> dict[str, str]:
     """The regex body behind each {MACRO} of a value template, built from the lexicon."""
     months = [m.capitalize() for m in lex["months"]] + [m.upper() for m in lex["months"] if len(m) > 3]
     symbols = sorted(lex["currency_symbols"], key=lambda s: (-len(s), s))
+    words = _alternation(lex["number_words"])
     return {
         "NUM": NUM,
+        # a number glued to a code or symbol before it: 'USD3.14', 'Rs20', 'MYR42'
+        "NUMA": NUM.replace(r"(?<![\w.,/])", r"(?<![\d.,/])", 1),
         "MOD": _alternation(lex["modifiers"]),
         "CURSYM": "(?:" + "|".join(re.escape(s) for s in symbols) + ")",
-        "CURCODE": _alternation(lex["currency_codes"], case_sensitive=True),
+        # a code may be glued to the amount after it ('USD3.14'), never to a word
+        "CURCODE": _alternation(lex["currency_codes"], case_sensitive=True).replace(r"(?![\w²])", r"(?![^\W\d_]|²)"),
         "CURWORD": _alternation(lex["currency_words"]),
         "SCALE": _alternation(lex["scales"], boundary="suffix"),
         "CSCALE": _alternation(lex["count_scales"], boundary="suffix"),
         "CSCALEA": r"(?<=\d)(?-i:" + "|".join(sorted(lex["attached_count_scales"], key=len, reverse=True)) + r")(?![\w²])",
-        "WORDNUM": _alternation(lex["number_words"]),
+        # a spelled-out number of up to ten words: 'six', 'twenty-five', 'seven hundred and twelve'
+        "WORDNUM": words + r"(?:(?:[\s-]|(?<=hundred)\sand\s|(?<=thousand)\sand\s|(?<=million)\sand\s)" + words + "){0,9}",
+        "MINOR": _alternation(lex["currency_minor_units"], boundary="suffix"),
+        "CURCODEA": _alternation(lex["currency_codes"], boundary="suffix", case_sensitive=True),
         "FRACTION": _alternation(lex["fractions"]),
         "UNITSYM": _alternation(lex["unit_symbols"], boundary="suffix"),
         "MONTH": _alternation(months, case_sensitive=True),

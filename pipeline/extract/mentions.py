@@ -82,7 +82,7 @@ def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[
             tense = clause_tense(doc, start) if any(k in g for k in ("month",)) and "year" not in g else ""
             fields = normalize_date(g, pattern_id, lex, published=article.published, tense=tense, text=text[start:end])
         else:
-            if is_phone_like(text, start, end):
+            if is_phone_like(text, start, end) and not g.get("unitsym"):  # not '372 miles (600 km)'
                 continue
             fields = normalize_quantity(g, lex)
             window = max(0, start - 60)
@@ -111,17 +111,23 @@ def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[
 
 
 def _bare_dollars(values: list[Mention], lexicon: dict) -> list[Mention]:
-    """A bare '$' is USD unless the article says otherwise: when its explicit amounts are all in
-    one other dollar currency ('C$40 million', '500 million Canadian dollars'), '$' means that one."""
+    """A bare '$' (or an amount in cents) is USD unless the article says otherwise: when its explicit
+    amounts are all in one other dollar currency ('C$40 million', '500 million Canadian dollars'),
+    '$' means that one."""
     dollar_codes = {code for sym, code in lexicon["currency_symbols"].items() if sym.endswith("$")} | \
         {code for word, code in lexicon["currency_words"].items() if "dollar" in word}
     explicit = {m.unit for m in values if m.label == "MONEY" and m.unit in dollar_codes
-                and not re.match(r"(?:[a-z ]+\s)?\$", m.text, re.I)}
+                and not re.match(r"(?:[a-z ]+\s)?\$", m.text, re.I) and not _in_cents(m.text)}
     if len(explicit) != 1 or explicit == {"USD"}:
         return values
     code = explicit.pop()
-    return [replace(m, unit=code) if m.label == "MONEY" and m.unit == "USD" and re.match(r"(?:[A-Za-z ]+\s)?\$", m.text)
-            else m for m in values]
+    return [replace(m, unit=code) if m.label == "MONEY" and m.unit == "USD" and (
+            re.match(r"(?:[A-Za-z ]+\s)?\$", m.text) or _in_cents(m.text)) else m for m in values]
+
+
+def _in_cents(text: str) -> bool:
+    """'43 cents', '10¢', '10c': an amount in cents of the article's dollar."""
+    return bool(re.search(r"(?:\d|\b[a-z]+)\s?(?:cents?|¢|c)$", text, re.I))
 
 
 def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
