@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 from pipeline.extract.dates import clause_tense, normalize_date
 from pipeline.extract.entities import entity_mentions, link_within_article
 from pipeline.extract.money import normalize_money
+from pipeline.extract.numbers import lookup
 from pipeline.extract.quantities import (NOT_COUNTED, counted_noun, dominant_product_noun, normalize_percent,
                                          normalize_quantity, noun_unit, rate_after)
 from pipeline.extract.roles import RoleAssertion, role_assertions, role_chains, role_slot_orgs
@@ -79,7 +80,15 @@ def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[
         elif match.label == "PERCENT":
             fields = normalize_percent(g, lex, pattern_id)
         elif match.label == "DATE":
-            tense = clause_tense(doc, start) if any(k in g for k in ("month",)) and "year" not in g else ""
+            partial = not (g.keys() & {"year", "ny", "qy"}) and bool(g.keys() & {
+                "month", "monthx", "weekday", "day", "ordday", "nd", "ordq", "offin"})
+            tense = clause_tense(doc, start) if partial else ""
+            if g.get("offin") and tense == "past":  # 'In seven weeks, the line was converted': a duration
+                fields = normalize_quantity(g, lex)
+                start += len(g["offin"]) + 1
+                out.append(Mention(article.id, "QUANTITY", text[start:end], start, end, value="1" if g.get("one") else fields["value"],
+                                   unit=lookup(lex["date_units"], g["dunit"]) or "", pattern_id=pattern_id))
+                continue
             fields = normalize_date(g, pattern_id, lex, published=article.published, tense=tense, text=text[start:end])
         else:
             if is_phone_like(text, start, end) and not g.get("unitsym"):  # not '372 miles (600 km)'
