@@ -47,8 +47,9 @@ RELATIVE = (r"\b(?:the\sday\s(?:after\stomorrow|before\syesterday)|today|yesterd
 # of them only runs around its occurrences (most specific first). Numbers, days, scales and
 # modifiers are everywhere in a press release; templates that need nothing rarer run around the
 # general value anchors (any digit, number word, month...).
-ANCHOR_MACROS = ("cursym", "curcode", "curword", "iso", "month", "monthx", "weekday", "ordday", "season", "fraction",
-                 "unitsym", "quarter", "half", "year", "relative", "dunit", "fuzz", "num", "wordnum")
+ANCHOR_MACROS = ("cursym", "curcode", "curcodea", "curword", "minor", "iso", "month", "monthx", "weekday", "weekdays",
+                 "ordday", "season", "fraction", "unitsym", "quarter", "half", "year", "relative", "dunit", "fuzz", "num",
+                 "wordnum")
 # an anchor only has to be found, not parsed: a cheaper regex than the macro's where one exists
 ANCHOR_REGEX = {"num": r"\d+"}
 
@@ -150,7 +151,7 @@ def build_macros(lex: dict[str, Any]) -> dict[str, str]:
         "CSCALE": _alternation(lex["count_scales"], boundary="suffix"),
         "CSCALEA": r"(?<=\d)(?-i:" + "|".join(sorted(lex["attached_count_scales"], key=len, reverse=True)) + r")(?![\w²])",
         # a spelled-out number of up to sixteen words: 'six', 'twenty-five', 'seven hundred and twelve'
-        "WORDNUM": words + r"(?:(?:[\s-]|(?<=hundred)\sand\s|(?<=thousand)\sand\s|(?<=million)\sand\s)" + words + "){0,15}",
+        "WORDNUM": words + r"(?:(?:[\s-]|(?<=hundred)\sand\s|(?<=thousand)\sand\s|(?<=million)\sand\s)" + words + "){0,15}+",  # possessive: never backtracks into the sequence
         "MINOR": _alternation(lex["currency_minor_units"], boundary="suffix"),
         "CURCODEA": _alternation(lex["currency_codes"], boundary="suffix", case_sensitive=True),
         "FRACTION": _alternation(lex["fractions"]),
@@ -271,7 +272,7 @@ def _load_values(directory: Path, macros: dict[str, str]) -> list[ValuePattern]:
                     anchor = anchor_macro(expanded)
                     anchors.append(re.compile(ANCHOR_REGEX.get(anchor, macros.get(anchor.upper(), "")), re.IGNORECASE)
                                    if anchor else None)
-                    if not anchor and row.get("anchor"):
+                    if anchor in ("", "num", "wordnum") and row.get("anchor"):  # a rarer anchor of its own
                         anchors[-1] = re.compile(expand_template(str(row["anchor"]), macros), re.IGNORECASE)
                 except KeyError as exc:
                     raise PatternError("E024", path=path, line=line, id=row["id"],
