@@ -142,8 +142,9 @@ def build_macros(lex: dict[str, Any]) -> dict[str, str]:
         # a number glued to a code or symbol before it: 'USD3.14', 'Rs20', 'MYR42'
         "NUMA": NUM.replace(r"(?<![\w.,/])", r"(?<![\d.,/])", 1),
         "MOD": _alternation(lex["modifiers"]),
-        # never the end of a word: 'available 24' holds no 'LE 24'
-        "CURSYM": "(?<![^\\W\\d_])(?:" + "|".join(re.escape(s) for s in symbols) + ")",
+        # a symbol that starts with a letter never ends a word: 'available 24' holds no 'LE 24'
+        "CURSYM": "(?:(?<![^\\W\\d_])(?:" + "|".join(re.escape(s) for s in symbols if s[0].isalpha()) + ")|(?:"
+                  + "|".join(re.escape(s) for s in symbols if not s[0].isalpha()) + "))",
         # a code may be glued to the amount after it ('USD3.14'), never to a word
         "CURCODE": _alternation(lex["currency_codes"], case_sensitive=True).replace(r"(?![\w²])", r"(?![^\W\d_]|²)"),
         "CURWORD": _alternation(lex["currency_words"]),
