@@ -192,3 +192,28 @@ def offset_count(groups: dict[str, str], lexicon: dict[str, Any]) -> float | Non
     if groups.get("num"):
         return float(groups["num"]) if groups["num"].isdigit() else None
     return parse_word_number(groups.get("wordnum", ""), lexicon)
+
+
+def relative_span(groups: dict[str, str], lexicon: dict[str, Any], published: str) -> tuple[str, str]:
+    """'the last two years' -> 2023/2024, 'the next three months' -> 2025-10/2025-12, 'the past 2
+    days' -> the two days before the article's: the article's own day, month or year is not in it."""
+    if not published:
+        return UNKNOWN
+    base = dt.date.fromisoformat(published)
+    count = offset_count(groups, lexicon)
+    if count is None or count != int(count) or not 0 < count <= 1000:
+        return UNKNOWN
+    n = int(count)
+    back = groups["span"].lower() in ("last", "past", "previous")
+    unit = lookup(lexicon["date_units"], groups["dunit"])
+    if unit in ("day", "week"):
+        days = n * (7 if unit == "week" else 1)
+        first, last = (base - dt.timedelta(days=days), base - dt.timedelta(days=1)) if back else \
+            (base + dt.timedelta(days=1), base + dt.timedelta(days=days))
+        return f"{first.isoformat()}/{last.isoformat()}", "day"
+    if unit == "year":
+        first, last = (base.year - n, base.year - 1) if back else (base.year + 1, base.year + n)
+        return f"{first}/{last}", "year"
+    index = base.year * 12 + base.month - 1
+    lo, hi = (index - n, index - 1) if back else (index + 1, index + n)
+    return f"{lo // 12}-{lo % 12 + 1:02d}/{hi // 12}-{hi % 12 + 1:02d}", "month"

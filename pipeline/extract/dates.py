@@ -121,6 +121,24 @@ def _relative(text: str, published: str, lexicon: dict[str, Any]) -> tuple[str, 
     return iso, "day"
 
 
+def _day_range(groups: dict[str, str], month: int | None, day: int | None, year: str | None, lexicon: dict[str, Any],
+               published: str, tense: str) -> tuple[str, str]:
+    """'July 13-15', 'from 13 to 15 July', 'Aug 8 - Aug 12': START/END; with no year the start is
+    the next such day (the last one in a past-tense clause), the end in the same year (the next one
+    when it falls before the start)."""
+    month2 = lookup(lexicon["months"], (groups.get("monthx2") or "").rstrip(".")) or month
+    if not month or not day or not month2:
+        return "", ""
+    start, _ = _month_day(month, day, year, published, tense or "future")  # a schedule, as a day name
+    if not start or start.startswith("X"):
+        return "", ""
+    first = dt.date.fromisoformat(start)
+    end = date_forms._date(first.year, month2, int(groups["day2"]))
+    if end and end < first:
+        end = date_forms._date(first.year + 1, month2, int(groups["day2"]))
+    return (f"{first.isoformat()}/{end.isoformat()}", "day") if end else ("", "")
+
+
 def _month_day(month: int, day: int, year: str | None, published: str, tense: str) -> tuple[str, str]:
     if year:
         found = date_forms._date(int(year), month, day)
@@ -182,7 +200,13 @@ def normalize_date(groups: dict[str, str], pattern_id: str, lexicon: dict[str, A
     if groups.get("nd") and not groups.get("ny"):  # '2/15': a month and a day, year as for 'February 15'
         month, day = int(groups["nm"]), int(groups["nd"])
     value, precision = "", ""
-    if groups.get("weekday") and (groups.get("nth") or groups.get("nthday")) or groups.get("nthday"):
+    if groups.get("day2"):
+        value, precision = _day_range(groups, month, day, year, lexicon, published, tense)
+    elif groups.get("span"):
+        value, precision = date_forms.relative_span(groups, lexicon, published)
+    elif groups.get("funit"):
+        value, precision = _relative(f"{groups.get('frel') or 'this'} {groups['funit']}".replace("the ", "this "), published, lexicon)
+    elif groups.get("weekday") and (groups.get("nth") or groups.get("nthday")) or groups.get("nthday"):
         value, precision = _nth_weekday(groups, lexicon, month, year, published, tense)
     elif groups.get("mrel"):
         value, precision = _day_of_relative_month(groups, day, published)
