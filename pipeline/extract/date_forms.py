@@ -47,12 +47,12 @@ def numeric_date(groups: dict[str, str], lexicon: dict[str, Any], published: str
         if not year_first and (first > 12 or (second <= 12 and groups.get("sep") == ".")):
             month, day = second, first
     if not groups.get("ny"):
-        return _next_or_last(lambda year: _date(year, month, day), published, "", "year")
-    found = _date(two_digit_year(groups["ny"], published), month, day)
+        return _next_or_last(lambda year: calendar_date(year, month, day), published, "", "year")
+    found = calendar_date(two_digit_year(groups["ny"], published), month, day)
     return (found.isoformat(), "day") if found else UNKNOWN
 
 
-def _date(year: int, month: int, day: int) -> dt.date | None:
+def calendar_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -114,7 +114,7 @@ def weekday_day(groups: dict[str, str], lexicon: dict[str, Any], published: str,
     day = int(groups["day"])
 
     def make(year: int, month: int) -> dt.date | None:
-        found = _date(year, month, day)
+        found = calendar_date(year, month, day)
         return found if found and found.weekday() == wd else None
     return _next_or_last(make, published, tense, "month")
 
@@ -126,7 +126,7 @@ def agree_weekday(iso: str, groups: dict[str, str], lexicon: dict[str, Any], yea
         return iso
     date = dt.date.fromisoformat(iso)
     for shift in (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6):
-        found = _date(date.year + shift, date.month, date.day)
+        found = calendar_date(date.year + shift, date.month, date.day)
         if found and found.weekday() == wd:
             return found.isoformat()
     return iso

@@ -133,15 +133,26 @@ def _day_range(groups: dict[str, str], month: int | None, day: int | None, year:
     if not start or start.startswith("X"):
         return "", ""
     first = dt.date.fromisoformat(start)
-    end = date_forms._date(first.year, month2, int(groups["day2"]))
+    end = date_forms.calendar_date(first.year, month2, int(groups["day2"]))
     if end and end < first:
-        end = date_forms._date(first.year + 1, month2, int(groups["day2"]))
+        end = date_forms.calendar_date(first.year + 1, month2, int(groups["day2"]))
     return (f"{first.isoformat()}/{end.isoformat()}", "day") if end else ("", "")
+
+
+def _decade(groups: dict[str, str], published: str) -> tuple[str, str]:
+    """'the 2010s' -> 2010/2019; 'the end of the decade' -> the article's decade."""
+    if groups.get("decade"):
+        start = int(groups["decade"])
+    elif published:
+        start = int(published[:4]) // 10 * 10
+    else:
+        return "", ""
+    return f"{start}/{start + 9}", "decade"
 
 
 def _month_day(month: int, day: int, year: str | None, published: str, tense: str) -> tuple[str, str]:
     if year:
-        found = date_forms._date(int(year), month, day)
+        found = date_forms.calendar_date(int(year), month, day)
         return (found.isoformat(), "day") if found else ("", "")
     return _resolve_partial(month, day, published, tense)
 
@@ -164,13 +175,13 @@ def _day_of_relative_month(groups: dict[str, str], day: int | None, published: s
     found = date_forms.shifted_month(published, groups["mrel"])
     if not found or not day:
         return "", ""
-    date = date_forms._date(found[0], found[1], day)
+    date = date_forms.calendar_date(found[0], found[1], day)
     return (date.isoformat(), "day") if date else ("", "")
 
 
 def _day_alone(day: int, published: str, tense: str) -> tuple[str, str]:
     """'on the 15th': the next such day of a month, or the last one in a past-tense clause."""
-    return date_forms._next_or_last(lambda y, m: date_forms._date(y, m, day), published, tense, "month")
+    return date_forms._next_or_last(lambda y, m: date_forms.calendar_date(y, m, day), published, tense, "month")
 
 
 def _quarter_of_article_year(groups: dict[str, str], published: str, tense: str) -> tuple[str, str]:
@@ -200,7 +211,9 @@ def normalize_date(groups: dict[str, str], pattern_id: str, lexicon: dict[str, A
     if groups.get("nd") and not groups.get("ny"):  # '2/15': a month and a day, year as for 'February 15'
         month, day = int(groups["nm"]), int(groups["nd"])
     value, precision = "", ""
-    if groups.get("day2"):
+    if groups.get("decade") or groups.get("thisdecade"):
+        value, precision = _decade(groups, published)
+    elif groups.get("day2"):
         value, precision = _day_range(groups, month, day, year, lexicon, published, tense)
     elif groups.get("span"):
         value, precision = date_forms.relative_span(groups, lexicon, published)
@@ -239,7 +252,8 @@ def normalize_date(groups: dict[str, str], pattern_id: str, lexicon: dict[str, A
         value, precision = f"{year}/{groups['year2']}", "year"
     elif pattern_id == "date.month-range":
         month2 = lookup(months, groups.get("month2", "").rstrip("."))
-        value, precision = f"{year}-{month:02d}/{year}-{month2:02d}", "month"
+        first = int(year) - 1 if month2 < month else int(year)  # 'Nov-Feb 2017': from November 2016
+        value, precision = f"{first}-{month:02d}/{year}-{month2:02d}", "month"
     elif groups.get("quarter") or groups.get("ordq"):
         q = groups.get("quarter", "").upper().replace("Q", "") or str(ORDINALS[groups["ordq"].lower()])
         value, precision = f"{year}-Q{q}", "quarter"
