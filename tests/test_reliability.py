@@ -115,6 +115,7 @@ def test_jsonl_reports_every_bad_line(tmp_path, shared_nlp):
     "its 9th " * 30_000,
     "\none" * 50_000,
     "the late 1990s " * 20_000,
+    "4 units, and one in " * 15_000,
 ])
 def test_no_catastrophic_backtracking(text, nlp_pset):
     """Value patterns run in time linear in the text: each pathological input in a few seconds."""

@@ -102,7 +102,11 @@ def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[
                     fields["unit"] = head
             if not fields["unit"]:
                 noun, noun_end = counted_noun(doc, end)
-                if noun is None and match.noun == "required":
+                if noun is None and match.noun == "sibling":  # 'four warehouses in the region, three in Ohio'
+                    fields["unit"] = _sibling_unit(out, text, start)
+                    if not fields["unit"]:
+                        continue
+                elif noun is None and match.noun == "required":
                     continue
                 if noun is not None:
                     fields["unit"] = noun_unit(noun, lex)
@@ -117,6 +121,15 @@ def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[
                            unit=fields.get("unit", ""), precision=fields.get("precision", ""),
                            modifier=fields.get("modifier", ""), pattern_id=pattern_id))
     return _bare_dollars(out, lex), rates
+
+
+def _sibling_unit(found: list[Mention], text: str, start: int) -> str:
+    """The counted noun of the count just before, in the same sentence, that an elided count shares:
+    'four warehouses in the region, three in Ohio' -> 'warehouse'; '' when there is none."""
+    before = [m for m in found if m.label == "QUANTITY" and m.unit and m.end <= start]
+    if not before or re.search(r"[.;!?\n]", text[before[-1].end:start]):
+        return ""
+    return before[-1].unit
 
 
 def _bare_dollars(values: list[Mention], lexicon: dict) -> list[Mention]:
