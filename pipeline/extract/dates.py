@@ -126,6 +126,11 @@ def _day_range(groups: dict[str, str], month: int | None, day: int | None, year:
     """'July 13-15', 'from 13 to 15 July', 'Aug 8 - Aug 12': START/END; with no year the start is
     the next such day (the last one in a past-tense clause), the end in the same year (the next one
     when it falls before the start)."""
+    if groups.get("mrel"):  # 'from 4 to 22 this month'
+        found = date_forms.shifted_month(published, groups["mrel"])
+        first_day = date_forms.calendar_date(found[0], found[1], day or 0) if found else None
+        last_day = date_forms.calendar_date(found[0], found[1], int(groups["day2"])) if found else None
+        return (f"{first_day.isoformat()}/{last_day.isoformat()}", "day") if first_day and last_day else ("", "")
     month2 = lookup(lexicon["months"], (groups.get("monthx2") or "").rstrip(".")) or month
     if not month or not day or not month2:
         return "", ""
