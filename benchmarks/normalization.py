@@ -23,7 +23,7 @@ from pipeline.extract.mentions import analyze  # noqa: E402
 from pipeline.extract.money import normalize_money  # noqa: E402
 from pipeline.extract.quantities import normalize_percent, normalize_quantity  # noqa: E402
 from pipeline.extract.values import find_value_matches  # noqa: E402
-from pipeline.facts import extract_facts  # noqa: E402
+from pipeline.extract.article_facts import extract_facts  # noqa: E402
 from pipeline.ingest import read_inputs  # noqa: E402
 from pipeline.nlp import build_nlp  # noqa: E402
 from pipeline.reconcile import reconcile  # noqa: E402

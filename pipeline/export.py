@@ -14,7 +14,7 @@ from pipeline.types import ArticleError, Fact, Mention, ReconciledFact
 FACT_COLUMNS = ("subject", "attribute", "value", "value_type", "unit", "period", "modifier", "status",
                 "n_sources", "sources", "evidence", "confidence", "modality", "qualifier", "values", "rule_ids")
 MENTION_COLUMNS = ("article_id", "start", "end", "label", "text", "value", "unit", "precision", "modifier",
-                   "pattern_id", "kind", "canonical")
+                   "pattern_id", "kind", "canonical", "fact")
 ERROR_COLUMNS = ("file", "stage", "code", "message")
 CONFLICT_COLUMNS = ("subject", "attribute", "period", "modality", "chosen_value", "article_id", "value",
                     "unit", "modifier", "published", "evidence")
@@ -73,7 +73,7 @@ def fact_rows(rows: Iterable[ReconciledFact]) -> list[tuple[object, ...]]:
 def mention_rows(mentions: Iterable[Mention]) -> list[tuple[object, ...]]:
     ordered = sorted(mentions, key=lambda m: (m.article_id, m.start, m.end, m.label, m.pattern_id))
     return [(m.article_id, m.start, m.end, m.label, m.text, m.value, m.unit, m.precision, m.modifier,
-             m.pattern_id, m.kind, m.canonical) for m in ordered]
+             m.pattern_id, m.kind, m.canonical, m.fed) for m in ordered]
 
 
 def error_rows(errors: Iterable[ArticleError]) -> list[tuple[object, ...]]:
@@ -95,10 +95,7 @@ def entity_rows(records: Iterable[object]) -> list[tuple[object, ...]]:
 
 
 def to_frame(rows: Iterable[ReconciledFact]):
-    """The reconciled facts as a pandas DataFrame with the CSV's columns and types."""
-    import pandas as pd
+    """The reconciled facts as a typed pandas DataFrame (see pipeline.tables.fact_frame)."""
+    from pipeline.tables import fact_frame
 
-    frame = pd.DataFrame(fact_rows(rows), columns=list(FACT_COLUMNS))
-    frame["n_sources"] = frame["n_sources"].astype(int)
-    frame["confidence"] = frame["confidence"].astype(float)
-    return frame
+    return fact_frame(rows)

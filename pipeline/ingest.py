@@ -7,46 +7,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import os
 import re
 from dataclasses import replace
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
+from pipeline import datelines
 from pipeline.errors import InputError
+from pipeline.htmltext import html_to_text
 from pipeline.types import Article, ArticleError
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
 BINARY_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
-MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-          "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DATE_MDY = rf"(?P<mon>{MONTHS})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)"
-_DATE_DMY = rf"(?P<day2>\d{{1,2}})\s+(?P<mon2>{MONTHS})\.?\s+(?P<year2>(?:19|20)\d\d)"
-_DATE_ISO = r"(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
-_ANY_DATE = rf"(?:{_DATE_MDY}|{_DATE_DMY}|{_DATE_ISO})"
-# "Douai, France – September 16, 2025 –", "PARIS, Jan. 5, 2024 /PRNewswire/ --"
-DATELINE = re.compile(rf"(?im)^[^\n]{{0,80}}?[,–—-]\s*{_ANY_DATE}\s*(?:[–—-]|/|\(|$)")
-# "Jan 24, 2018 - 01:17 pm", "Published: 2024-03-05", "Date: 5 March 2024"
-DATE_HEADER = re.compile(rf"(?im)^\s*(?:(?:published|posted|date|updated)\s*:?\s*)?{_ANY_DATE}\s*(?:[-–|,]\s*\d{{1,2}}:\d\d\s*(?:[ap]\.?m\.?)?)?\s*$")
-_MONTH_NUM = {name: i for i, names in enumerate(
-    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-     ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for name in names}
 
 
 def iter_input_files(inputs: list[str | Path]) -> Iterator[Path]:
-    """Yield input files in a stable order; folders are walked (symlink loops are not followed)."""
+    """Yield input files in a stable order; folders are walked (symlink loops are not followed).
+    Files of a type the pipeline does not read are yielded too, so that they are reported."""
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
             found = []
             for root, dirs, files in os.walk(path, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / f for f in files
-                             if not f.startswith(".") and Path(f).suffix.lower() in SUFFIXES)
+                found.extend(Path(root) / f for f in files if not f.startswith("."))
             yield from sorted(found)
         else:
             yield path
@@ -72,77 +58,10 @@ def decode_bytes(data: bytes, path: str) -> str:
         return data.decode("latin-1")
 
 
-class _TextExtractor(HTMLParser):
-    """Collect visible text from HTML; script, style and similar blocks are dropped."""
-
-    SKIP = {"script", "style", "noscript", "template", "head", "svg"}
-    BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-             "section", "article", "header", "footer", "blockquote", "pre", "title", "time"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-        self.meta: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP and tag != "head":
-            self.skipping += 1
-        if tag == "meta":
-            a = {k: v or "" for k, v in attrs}
-            key = a.get("property") or a.get("name") or ""
-            if key in ("article:published_time", "date", "pubdate", "og:url", "dc.date"):
-                self.meta[key] = a.get("content", "")
-        if tag == "time":
-            a = {k: v or "" for k, v in attrs}
-            self.meta.setdefault("time", a.get("datetime", ""))
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and tag != "head" and self.skipping:
-            self.skipping -= 1
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
-    """Visible text of an HTML page (paragraphs on their own lines) and its date/url metadata."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    text = "".join(parser.parts)
-    text = re.sub(r"[ \t\r\f\v]*\n[ \t\r\f\v\n]*", "\n\n", text)
-    text = re.sub(r"[ \t]{2,}", " ", text)
-    return html.unescape(text).strip(), parser.meta
-
-
-def _iso_from_match(m: re.Match[str]) -> str:
-    g = m.groupdict()
-    try:
-        if g.get("iso"):
-            return dt.date.fromisoformat(g["iso"]).isoformat()
-        if g.get("mon"):
-            return dt.date(int(g["year"]), _MONTH_NUM[g["mon"].lower()], int(g["day"])).isoformat()
-        return dt.date(int(g["year2"]), _MONTH_NUM[g["mon2"].lower()], int(g["day2"])).isoformat()
-    except (ValueError, KeyError):
-        return ""
-
-
 def find_dateline(text: str) -> tuple[str, int, int]:
-    """The article's own date and where it stands: a dateline ("Douai, France – September 16,
-    2025 –") or a date header line ("Jan 24, 2018 - 01:17 pm") near the top; ("", 0, 0) if none."""
-    head = text[:3000]
-    for pattern in (DATELINE, DATE_HEADER):
-        for m in pattern.finditer(head):
-            iso = _iso_from_match(m)
-            if iso:
-                return iso, m.start(), m.end()
-    return "", 0, 0
+    """The article's own date and where it stands (see pipeline.datelines for the forms); ("", 0, 0) if none."""
+    found = datelines.find_dateline(text)
+    return found.iso, found.start, found.end
 
 
 def find_published_date(text: str) -> str:
@@ -168,22 +87,29 @@ def content_hash(text: str) -> str:
 
 
 def _article(aid: str, text: str, path: str, *, published: str = "", url: str = "",
-             source: str = "", cli_published: str = "") -> Article:
+             source: str = "", cli_published: str = "", force: bool = False, origin: str = "field") -> Article:
+    """An Article whose date is, in order: `--published` when forced; the date the input states
+    (a JSON field, the HTML page's markup, the text's own dateline); `--published` as a fallback."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not re.search(r"[^\W_]", text):  # no letter and no digit; "$10,000" or "2/15" is analysed
         raise InputError("E009", path=path)
     found, start, end = find_dateline(text)
-    if published:
-        origin = "field"
+    if force and cli_published:
+        published, origin = cli_published, "forced"
+    elif published:
+        pass
+    elif found:
+        published, origin = found, "dateline"
     elif cli_published:
         published, origin = cli_published, "cli"
     else:
-        published, origin = found, "dateline" if found else ""
+        origin = ""
     return Article(id=aid, text=text, path=path, source=source, url=url, published=published,
                    published_from=origin, dateline=(start, end))
 
 
-def _from_record(record: object, path: str, line: int, default_id: str, cli_published: str) -> Article:
+def _from_record(record: object, path: str, line: int, default_id: str, cli_published: str,
+                 force: bool = False) -> Article:
     if not isinstance(record, dict) or not str(record.get("text") or "").strip():
         raise InputError("E006", path=path, line=line)
     if not isinstance(record["text"], str):  # {"text": 5}: a number is not an article's text
@@ -191,10 +117,10 @@ def _from_record(record: object, path: str, line: int, default_id: str, cli_publ
     return _article(str(record.get("id") or default_id), str(record["text"]), f"{path}:{line}",
                     published=normalize_published(record.get("published")),
                     url=str(record.get("url") or ""), source=str(record.get("source") or ""),
-                    cli_published=cli_published)
+                    cli_published=cli_published, force=force)
 
 
-def read_file(path: Path, *, published: str = "") -> tuple[list[Article], list[ArticleError]]:
+def read_file(path: Path, *, published: str = "", force_published: bool = False) -> tuple[list[Article], list[ArticleError]]:
     """Read one input file into Articles; per-line problems of a JSONL file become errors."""
     name = str(path)
     suffix = path.suffix.lower()
@@ -210,10 +136,8 @@ def read_file(path: Path, *, published: str = "") -> tuple[list[Article], list[A
     stem = path.stem
     if suffix in (".html", ".htm"):
         body, meta = html_to_text(text)
-        meta_date = normalize_published(meta.get("article:published_time") or meta.get("date")
-                                        or meta.get("dc.date") or meta.get("pubdate") or meta.get("time"))
-        return [_article(stem, body, name, published=meta_date, url=meta.get("og:url", ""),
-                         cli_published=published)], []
+        return [_article(stem, body, name, published=meta["published"], url=meta["url"], origin="html",
+                         cli_published=published, force=force_published)], []
     if suffix == ".json":
         try:
             payload = json.loads(text)
@@ -224,7 +148,7 @@ def read_file(path: Path, *, published: str = "") -> tuple[list[Article], list[A
         for i, rec in enumerate(records, start=1):
             default = stem if len(records) == 1 else f"{stem}-{i}"
             try:
-                articles.append(_from_record(rec, name, i, default, published))
+                articles.append(_from_record(rec, name, i, default, published, force_published))
             except InputError as exc:
                 errors.append(ArticleError(f"{name}:{i}", "ingest", exc.code, str(exc)))
         return articles, errors
@@ -238,15 +162,15 @@ def read_file(path: Path, *, published: str = "") -> tuple[list[Article], list[A
                     rec = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise InputError("E005", path=name, line=i, reason=str(exc)) from exc
-                articles.append(_from_record(rec, name, i, f"{stem}-{i}", published))
+                articles.append(_from_record(rec, name, i, f"{stem}-{i}", published, force_published))
             except InputError as exc:
                 errors.append(ArticleError(f"{name}:{i}", "ingest", exc.code, str(exc)))
         return articles, errors
-    return [_article(stem, text, name, cli_published=published)], []
+    return [_article(stem, text, name, cli_published=published, force=force_published)], []
 
 
-def read_inputs(inputs: list[str | Path], *, published: str = "",
-                max_chars: int = 1_000_000) -> tuple[list[Article], list[ArticleError]]:
+def read_inputs(inputs: list[str | Path], *, published: str = "", max_chars: int = 1_000_000,
+                force_published: bool = False) -> tuple[list[Article], list[ArticleError]]:
     """Read every input; a bad file becomes an ArticleError and never stops the others.
 
     Duplicate ids get an error; byte-identical content under a second name is skipped with a note.
@@ -255,9 +179,14 @@ def read_inputs(inputs: list[str | Path], *, published: str = "",
     errors: list[ArticleError] = []
     seen_ids: dict[str, str] = {}
     seen_content: dict[str, str] = {}
+    named = {Path(p) for p in inputs}
     for path in iter_input_files(inputs):
+        if path not in named and path.suffix.lower() not in SUFFIXES:  # found in a folder: noted, not read
+            exc = InputError("E019", path=str(path), suffix=path.suffix.lower() or "no extension")
+            errors.append(ArticleError(str(path), "ingest", exc.code, str(exc)))
+            continue
         try:
-            got, errs = read_file(path, published=published)
+            got, errs = read_file(path, published=published, force_published=force_published)
         except InputError as exc:
             errors.append(ArticleError(str(path), "ingest", exc.code, str(exc)))
             continue

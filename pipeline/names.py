@@ -14,8 +14,9 @@ KIND_GROUP = {"company": "org", "brand": "org", "org": "org", "body": "org", "pl
 FUZZY_THRESHOLD = 90
 
 
-def name_key(name: str, kind: str = "") -> str:
-    """Folded comparison key: 'The Verkor S.A.’s' -> 'verkor'; 'Mr. Didier Leroy' -> 'didier leroy'."""
+def name_key(name: str, kind: str = "", drop: frozenset[str] = frozenset()) -> str:
+    """Folded comparison key: 'The Verkor S.A.’s' -> 'verkor'; 'Mr. Didier Leroy' -> 'didier leroy';
+    `drop`: words left out of plant names ('Douai EV plant' -> 'douai plant')."""
     text = unicodedata.normalize("NFKC", name).casefold().replace("’", "'")
     text = re.sub(r"^(?:the|a|an)\s+", "", text.strip())
     text = re.sub(r"'s$|'$", "", text)
@@ -23,6 +24,8 @@ def name_key(name: str, kind: str = "") -> str:
     words = text.split()
     if KIND_GROUP.get(kind) == "person":
         words = [w for w in words if w not in HONORIFICS]
+    elif drop and KIND_GROUP.get(kind) == "plant":
+        words = [w for w in words if w not in drop] or words
     else:
         while len(words) > 1 and (words[-1] in LEGAL_SUFFIXES or " ".join(words[-2:]) in LEGAL_SUFFIXES):
             words = words[:-2] if " ".join(words[-2:]) in LEGAL_SUFFIXES else words[:-1]

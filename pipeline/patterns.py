@@ -7,7 +7,9 @@ Files:
   entities.jsonl          the gazetteer: canonical entities with aliases
   entity_rules.jsonl      spaCy token patterns for entities the model misses
   roles.jsonl             role words (CEO, chairman...) and the attribute each one gives
-  attributes.jsonl        attribute rules that attach values to subjects
+  attributes.jsonl        attribute rules that attach values to subjects (closed rules)
+  vocabulary.jsonl        the open fact vocabulary: attribute names from governing words and units
+  subjects.json           words for choosing a value's subject (generic references, authorities...)
 """
 from __future__ import annotations
 
@@ -87,6 +89,7 @@ class PatternSet:
     attributes: tuple[dict[str, Any], ...]
     ids: tuple[str, ...] = field(default_factory=tuple)
     alias_index: dict[str, GazetteerEntry] = field(default_factory=dict, compare=False, hash=False)
+    open_rules: Any = None  # pipeline.facts.open.OpenRules: the vocabulary and subject words
 
 
 def _alias_index(gazetteer: list[GazetteerEntry]) -> dict[str, GazetteerEntry]:
@@ -323,12 +326,79 @@ def _check_attribute(row: dict[str, Any]) -> str:
     return ""
 
 
+ROLE_FLAGS = ("needs_org_after", "needs_org", "org_follows", "org_is_company", "place_ok", "office", "department_ok")
+ROLE_KEYS = {"id", "attribute", "phrases", "doc", "portfolio_attribute", *ROLE_FLAGS}
+
+
+def _check_role(row: dict[str, Any]) -> str:
+    unknown = sorted(set(row) - ROLE_KEYS)
+    if unknown:
+        return f"unknown keys {unknown} (known: {sorted(ROLE_KEYS)})"
+    phrases = row.get("phrases")
+    if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        return "'phrases' must be a non-empty list of strings"
+    flags = [k for k in ROLE_FLAGS if k in row and not isinstance(row[k], bool)]
+    if flags:
+        return f"{flags} must be true or false"
+    template = row.get("portfolio_attribute")
+    if template is not None and (not isinstance(template, str) or "{portfolio}" not in template):
+        return "'portfolio_attribute' must be a string holding {portfolio}"
+    return ""
+
+
 def _check_entity_rule(row: dict[str, Any]) -> str:
     if row.get("label") not in ENTITY_LABELS:
         return f"unknown label {row.get('label')!r} (known: {sorted(ENTITY_LABELS)})"
     if not isinstance(row.get("pattern"), list):
         return "'pattern' must be a list of token patterns"
     return ""
+
+
+VOCAB_KEYS = {"id": str, "attribute": str, "labels": list, "words": list, "units": list, "prefer": list, "customer_preps": list, "rate_attribute": dict,
+              "doc": str}
+SUBJECT_WORD_KEYS = {"_doc": str, "generic_refs": dict, "pronouns": list, "authorities": list, "beneficiary_preps": list,
+                     "attach_preps": list, "role_words": list, "speech_verbs": list, "period_preps": list,
+                     "planned_words": list, "clock_units": list, "not_subjects": list, "not_subject_patterns": list,
+                     "granting_verbs": list, "target_verbs": list, "org_name_words": list, "market_words": list,
+                     "plant_descriptors": list}
+
+
+def _check_vocab(row: dict[str, Any]) -> str:
+    unknown = sorted(set(row) - set(VOCAB_KEYS))
+    if unknown:
+        return f"unknown keys {unknown} (known: {sorted(VOCAB_KEYS)})"
+    for key, kind in VOCAB_KEYS.items():
+        if key in row and not isinstance(row[key], kind):
+            return f"'{key}' must be a {kind.__name__}"
+    if not set(row["labels"]) <= VALUE_LABELS:
+        return f"unknown labels {sorted(set(row['labels']) - VALUE_LABELS)} (known: {sorted(VALUE_LABELS)})"
+    if not set(row.get("prefer", ())) <= {"plant", "project", "product", "org"}:
+        return f"unknown kinds in 'prefer' {sorted(set(row['prefer']) - {'plant', 'project', 'product', 'org'})}"
+    if not row.get("words") and "units" not in row:
+        return "needs 'words' or 'units'"
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", row["attribute"]):
+        return f"attribute {row['attribute']!r} must be snake_case"
+    return ""
+
+
+def _load_subject_words(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise PatternError("E025", path=path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PatternError("E020", path=path, line=exc.lineno, reason=exc.msg) from exc
+    if not isinstance(data, dict):
+        raise PatternError("E024", path=path, line=1, id="-", reason="must be a JSON object")
+    for key, kind in SUBJECT_WORD_KEYS.items():
+        if key not in data:
+            raise PatternError("E024", path=path, line="-", id=key, reason="missing key")
+        if not isinstance(data[key], kind):
+            raise PatternError("E024", path=path, line="-", id=key, reason=f"must be a {kind.__name__}")
+    unknown = sorted(set(data) - set(SUBJECT_WORD_KEYS))
+    if unknown:
+        raise PatternError("E024", path=path, line="-", id=unknown[0], reason=f"unknown key (known: {sorted(SUBJECT_WORD_KEYS)})")
+    return data
 
 
 def load_patterns(directory: Path | str) -> PatternSet:
@@ -345,11 +415,16 @@ def load_patterns(directory: Path | str) -> PatternSet:
     values = _load_values(directory, macros)
     gazetteer = _load_gazetteer(directory / "entities.jsonl")
     entity_rules = _load_checked(directory / "entity_rules.jsonl", ("label", "pattern"), _check_entity_rule)
-    roles = _load_checked(directory / "roles.jsonl", ("attribute", "phrases"))
+    roles = _load_checked(directory / "roles.jsonl", ("attribute", "phrases"), _check_role)
     attributes = _load_checked(directory / "attributes.jsonl", ("attribute", "strategy", "value_type"), _check_attribute)
-    ids = [p.id for p in values] + [g.id for g in gazetteer] + [r["id"] for r in (*entity_rules, *roles, *attributes)]
+    vocabulary = _load_checked(directory / "vocabulary.jsonl", ("attribute", "labels"), _check_vocab)
+    from pipeline.facts.attributes import vocabulary_entries
+    from pipeline.facts.open import OpenRules
+
+    open_rules = OpenRules(vocabulary_entries(vocabulary), _load_subject_words(directory / "subjects.json"))
+    ids = [p.id for p in values] + [g.id for g in gazetteer] + [r["id"] for r in (*entity_rules, *roles, *attributes, *vocabulary)]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise PatternError("E022", path=directory, line="-", id=dupes[0], first="another file")
     return PatternSet(directory, lexicon, tuple(values), tuple(gazetteer), tuple(entity_rules),
-                      tuple(roles), tuple(attributes), tuple(ids), _alias_index(gazetteer))
+                      tuple(roles), tuple(attributes), tuple(ids), _alias_index(gazetteer), open_rules)

@@ -215,8 +215,8 @@ def merge_block(facts: list[Fact]) -> tuple[list[ReconciledFact], list[Cluster]]
     clusters = cluster_values(facts)
     if len(clusters) == 1:
         return [_row(facts, clusters, "agreed" if len(clusters[0].sources) > 1 else "single")], clusters
-    order = _succession(clusters) if facts[0].value_type == "person" else None
-    if order:
+    order = _succession(clusters)
+    if order and facts[0].value_type == "person":
         rows = []
         for i, c in enumerate(order):
             current = i == len(order) - 1
@@ -224,6 +224,17 @@ def merge_block(facts: list[Fact]) -> tuple[list[ReconciledFact], list[Cluster]]
             status = ("agreed" if len(c.sources) > 1 else "single") if current else "superseded"
             rows.append(_row(list(c.facts), [c], status, None if current else "/".join(dict.fromkeys((years[0], years[-1])))))
         return rows, []
+    seen: dict[str, int] = defaultdict(int)
+    for c in clusters:
+        for source in c.sources:
+            seen[source] += 1
+    if any(n > 1 for n in seen.values()):
+        # one article gives several values for the key: an extraction ambiguity, one row per value
+        return [_row(list(c.facts), [c], "ambiguous" if any(seen[s] > 1 for s in c.sources) else
+                     ("agreed" if len(c.sources) > 1 else "single")) for c in clusters], []
+    if order:  # later sources change the figure: its history, the latest value current
+        latest = order[-1]
+        return [_row(facts, [latest, *order[:-1]], "revised")], []
     return [_row(facts, clusters, "conflict")], clusters
 
 

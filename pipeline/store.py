@@ -32,9 +32,21 @@ def article_key(article: Article) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def version_stamp(patterns_dir: Path, model_name: str, model_version: str) -> str:
-    """Changes whenever a pattern file, the model or this package changes."""
-    digest = hashlib.sha256(f"{__version__}|{model_name}|{model_version}".encode())
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def source_digest(package_dir: Path = PACKAGE_DIR) -> str:
+    """A hash of every Python source file of the package: a code change is a new stamp."""
+    digest = hashlib.sha256()
+    for path in sorted(package_dir.rglob("*.py")):
+        digest.update(path.relative_to(package_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def version_stamp(patterns_dir: Path, model_name: str, model_version: str, *, package_dir: Path = PACKAGE_DIR) -> str:
+    """Changes whenever a pattern file, the model or any source file of this package changes."""
+    digest = hashlib.sha256(f"{__version__}|{model_name}|{model_version}|{source_digest(package_dir)}".encode())
     for path in sorted(Path(patterns_dir).glob("*")):
         if path.is_file():
             digest.update(path.name.encode())

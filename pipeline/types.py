@@ -34,6 +34,7 @@ class Mention:
     pattern_id: str = ""
     kind: str = ""  # entities: company, brand, plant, product, platform, body, person, place
     canonical: str = ""  # entities: canonical name; values: ""
+    fed: str = ""  # values: the facts it fed ('attribute@subject;...') or why it fed none (facts stage)
 
 
 @dataclass(frozen=True)

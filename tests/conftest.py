@@ -37,7 +37,7 @@ def analyze_text(nlp_pset):
 @pytest.fixture(scope="session")
 def facts_of(nlp_pset, analyze_text):
     """facts_of(text, published="") -> list of Facts of one article."""
-    from pipeline.facts import extract_facts
+    from pipeline.extract.article_facts import extract_facts
 
     _, pset = nlp_pset
 

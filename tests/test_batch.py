@@ -38,15 +38,15 @@ def _outputs(folder):
 def test_second_run_extracts_nothing_and_adding_one_extracts_one(tmp_path, nlp_pset):
     nlp, pset = nlp_pset
     _corpus(tmp_path / "in", 4)
-    first = run([tmp_path / "in"], _settings(tmp_path / "out"), nlp=nlp, pset=pset)
+    first = run([tmp_path / "in"], _settings(tmp_path / "out"), nlp=nlp, pset=pset, write=True)
     before = _outputs(tmp_path / "out")
-    again = run([tmp_path / "in"], _settings(tmp_path / "out"), nlp=nlp, pset=pset)
+    again = run([tmp_path / "in"], _settings(tmp_path / "out"), nlp=nlp, pset=pset, write=True)
     assert (first.extracted, again.extracted, again.from_store) == (4, 0, 4)
     assert _outputs(tmp_path / "out") == before
     _corpus(tmp_path / "in", 5)
-    third = run([tmp_path / "in"], _settings(tmp_path / "out"), nlp=nlp, pset=pset)
+    third = run([tmp_path / "in"], _settings(tmp_path / "out"), nlp=nlp, pset=pset, write=True)
     assert (third.extracted, third.from_store) == (1, 4)
-    full = run([tmp_path / "in"], _settings(tmp_path / "out"), nlp=nlp, pset=pset, full=True)
+    full = run([tmp_path / "in"], _settings(tmp_path / "out"), nlp=nlp, pset=pset, full=True, write=True)
     assert full.extracted == 5
 
 
@@ -56,11 +56,11 @@ def test_changed_patterns_invalidate_the_store(tmp_path, nlp_pset):
     patterns = tmp_path / "patterns"
     shutil.copytree(ROOT / "patterns", patterns)
     settings = _settings(tmp_path / "out").with_overrides(patterns_dir=patterns)
-    assert run([tmp_path / "in"], settings).extracted == 2
-    assert run([tmp_path / "in"], settings).extracted == 0
+    assert run([tmp_path / "in"], settings, write=True).extracted == 2
+    assert run([tmp_path / "in"], settings, write=True).extracted == 0
     with open(patterns / "lexicon.json", "a", encoding="utf-8") as fh:
         fh.write("\n")
-    assert run([tmp_path / "in"], settings).extracted == 2
+    assert run([tmp_path / "in"], settings, write=True).extracted == 2
 
 
 @pytest.mark.slow

@@ -17,7 +17,8 @@ from conftest import ROOT
 
 dask_distributed = pytest.importorskip("dask.distributed")
 pytestmark = pytest.mark.slow
-OUTPUTS = ("facts.csv", "mentions.csv", "conflicts.csv", "entities.csv", "provenance.csv", "errors.csv")
+OUTPUTS = ("facts.csv", "mentions.csv", "conflicts.csv", "entities.csv", "provenance.csv", "errors.csv", "facts.parquet",
+           "mentions.parquet", "datapackage.json")
 TEMPLATE = ("{place}, March {day}, 2024 – {company} will invest €{amount} million in its {place} plant, which "
             "produced {volume:,} vehicles in 2023 and employs {staff:,} people. {person}, CEO of {company}, said so.")
 
@@ -46,7 +47,7 @@ def _both(inputs, tmp, client, **kw):
 
     local = Settings(patterns_dir=ROOT / "patterns", out=tmp / "local" / "facts.csv", mentions=tmp / "local" / "mentions.csv",
                      use_store=False)
-    run(inputs, local)
+    run(inputs, local, write=True)
     remote = Settings(patterns_dir=ROOT / "patterns", out=tmp / "dask" / "facts.csv", mentions=tmp / "dask" / "mentions.csv")
     result = run_dask(inputs, remote, client=client, **kw)
     write_outputs(result, remote)

@@ -65,7 +65,7 @@ def test_model_errors_are_fixed_by_rule(seed_run):
 
 def test_runs_are_deterministic(seed_run, tmp_path):
     assert main(["run", str(ROOT / "seeds"), "--out", str(tmp_path / "facts.csv"), "--mentions", str(tmp_path / "m.csv"), "--quiet"]) == 0
-    for name in ("facts.csv", "conflicts.csv", "provenance.csv"):
+    for name in ("facts.csv", "conflicts.csv", "provenance.csv", "facts.parquet", "mentions.parquet"):
         assert (tmp_path / name).read_bytes() == (seed_run / name).read_bytes()
     assert (tmp_path / "m.csv").read_bytes() == (seed_run / "mentions.csv").read_bytes()
 

@@ -38,7 +38,30 @@ def test_html_drops_script_and_style():
                               "<body><script>alert(1)</script><p>Renault invested &euro;5m.</p><p>Second</p></body></html>")
     assert "alert" not in text and "p{}" not in text
     assert "Renault invested €5m." in text and "Second" in text
-    assert meta["article:published_time"].startswith("2024-05-02")
+    assert meta["published"] == "2024-05-02"
+
+
+NEWS_PAGE = """<!DOCTYPE html><html><head><title>Acme to build a plant - Daily Bugle</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
+"headline":"Acme to build a plant","datePublished":"2023-10-11T10:30:00+00:00"}</script></head><body>
+<header><a href="/">Daily Bugle</a><nav><a href="/">Home</a> | <a href="/politics">Politics</a> |
+<a href="/sports">Sports</a></nav></header>
+<article><h1>Acme to build a plant</h1>
+<p>Acme Corp. will invest $200 million in a new plant in Toledo, Ohio, the company said on Tuesday.</p>
+<p>The plant will employ 450 people when it opens in 2026, according to the company's statement.</p>
+<p>Construction starts in the spring; the site was chosen over two others in Michigan and Indiana.</p>
+</article><aside><h3>Most read</h3><ul><li><a href="/x">Snow forecast for the weekend</a></li></ul></aside>
+<footer><p>Subscribe to our newsletter</p><p>© 2023 Daily Bugle. All rights reserved.</p></footer></body></html>"""
+
+
+def test_html_main_text_without_boilerplate_and_date_from_json_ld(tmp_path):
+    (tmp_path / "acme.html").write_text(NEWS_PAGE, encoding="utf-8")
+    [article], errors = read_file(tmp_path / "acme.html")
+    assert not errors and article.published == "2023-10-11" and article.published_from == "html"
+    assert article.text.startswith("Acme to build a plant\n\nAcme Corp. will invest $200 million")
+    assert article.text.count("Acme to build a plant") == 1
+    for boilerplate in ("Home", "Politics", "Most read", "Snow forecast", "Subscribe", "All rights reserved", "Daily Bugle"):
+        assert boilerplate not in article.text
 
 
 def test_jsonl_lines_and_errors(tmp_path):
@@ -56,15 +79,40 @@ def test_jsonl_lines_and_errors(tmp_path):
     assert "batch.jsonl line 2" in errors[0].message
 
 
-def test_cli_published_is_second_choice(tmp_path):
+def test_cli_published_never_overrides_a_stated_date(tmp_path):
     (tmp_path / "a.txt").write_text("Berlin, March 3, 2024 – Text.", encoding="utf-8")
     (tmp_path / "b.txt").write_text("No dateline here.", encoding="utf-8")
+    (tmp_path / "c.json").write_text(json.dumps({"text": "Acme said so.", "published": "2022-07-01"}), encoding="utf-8")
+    (tmp_path / "d.html").write_text(NEWS_PAGE, encoding="utf-8")
     articles, _ = read_inputs([tmp_path], published="2020-01-01")
-    by_id = {a.id: a for a in articles}
-    assert by_id["a"].published == "2020-01-01" and by_id["a"].published_from == "cli"
+    got = {a.id: (a.published, a.published_from) for a in articles}
+    assert got == {"a": ("2024-03-03", "dateline"), "b": ("2020-01-01", "cli"), "c": ("2022-07-01", "field"),
+                   "d": ("2023-10-11", "html")}
     articles, _ = read_inputs([tmp_path])
-    by_id = {a.id: a for a in articles}
-    assert by_id["a"].published == "2024-03-03" and by_id["b"].published == ""
+    assert {a.id: a.published for a in articles}["b"] == ""
+
+
+def test_forced_published_overrides_every_date(tmp_path):
+    (tmp_path / "a.txt").write_text("Berlin, March 3, 2024 – Text.", encoding="utf-8")
+    (tmp_path / "c.json").write_text(json.dumps({"text": "Acme said so.", "published": "2022-07-01"}), encoding="utf-8")
+    articles, _ = read_inputs([tmp_path], published="2020-01-01", force_published=True)
+    assert {(a.published, a.published_from) for a in articles} == {("2020-01-01", "forced")}
+    assert articles[0].dateline != (0, 0) or articles[1].dateline != (0, 0)  # the dateline is still no fact
+
+
+def test_unsupported_files_in_a_folder_are_noted_not_failed(tmp_path):
+    (tmp_path / "good.txt").write_text("Renault invested €10 million in 2024.", encoding="utf-8")
+    (tmp_path / "deck.pdf").write_bytes(b"%PDF-1.7 ...")
+    (tmp_path / "memo.docx").write_bytes(b"PK\x03\x04...")
+    (tmp_path / "README").write_text("no extension", encoding="utf-8")
+    (tmp_path / ".hidden.rtf").write_text("{\\rtf1}", encoding="utf-8")
+    articles, errors = read_inputs([tmp_path])
+    assert [a.id for a in articles] == ["good"]
+    assert sorted((e.code, e.path.rsplit("/", 1)[-1]) for e in errors) == [
+        ("E019", "README"), ("E019", "deck.pdf"), ("E019", "memo.docx")]
+    assert "unsupported file type (no extension)" in [e for e in errors if e.path.endswith("README")][0].message
+    _, errors = read_inputs([tmp_path / "deck.pdf"])  # named on the command line: a failure
+    assert [e.code for e in errors] == ["E007"]
 
 
 def test_bad_files_do_not_stop_the_others(tmp_path):
@@ -87,3 +135,22 @@ def test_symlink_loop_is_not_followed(tmp_path):
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
     articles, errors = read_inputs([tmp_path])
     assert [a.id for a in articles] == ["a"] and not errors
+
+
+def test_an_html_name_broken_over_lines_is_one_name():
+    text, _ = html_to_text("<html><body><article><h1>Plant news</h1><p>The plant of <a href='/t'>Toyota Motor\n"
+                           "      Manufacturing   France</a> (TMMF) in Onnaing built 250,000 cars in 2023, the company "
+                           "said on Monday.</p><p>It employs 4,500 people and plans to hire 300 more by 2026.</p>"
+                           "</article><footer>All rights reserved</footer></body></html>")
+    assert "Toyota Motor Manufacturing France (TMMF)" in text and "All rights reserved" not in text
+
+
+def test_force_published_needs_a_date_and_version_prints(capsys):
+    from pipeline import __version__
+    from pipeline.cli import main
+
+    assert main(["run", "nowhere", "--force-published"]) == 2
+    assert "[E044]" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"press-facts {__version__}"

@@ -185,3 +185,35 @@ def test_funding_kinds_stay_apart(facts_of):
     assert kinds == [("grant", "30000000"), ("loan", "50000000")]
     rows, conflicts = rec(facts)
     assert not conflicts and sorted(r.qualifier for r in rows if r.attribute == "funding") == ["grant", "loan"]
+
+
+def test_one_article_with_two_values_is_ambiguous_never_a_conflict():
+    # 'Kestrel employs 4,200 people ... the plant's 3,900 workers' in one release
+    rows, conflicts = reconcile([fact("a", "Kestrel plant", "employees", "4200", unit="employee"),
+                                 fact("a", "Kestrel plant", "employees", "3900", unit="employee", start=50)])
+    assert sorted((r.value, r.status, r.n_sources) for r in rows) == [("3900", "ambiguous", 1), ("4200", "ambiguous", 1)]
+    assert not conflicts and not any(r.status == "conflict" for r in rows)
+
+
+def test_ambiguity_in_one_article_keeps_another_articles_agreement():
+    rows, _ = reconcile([fact("a", "Kestrel plant", "employees", "4200", unit="employee"),
+                         fact("a", "Kestrel plant", "employees", "3900", unit="employee", start=50),
+                         fact("b", "Kestrel plant", "employees", "4200", unit="employee")])
+    assert sorted((r.value, r.status, r.sources) for r in rows) == [("3900", "ambiguous", ("a",)),
+                                                                   ("4200", "ambiguous", ("a", "b"))]
+
+
+def test_later_sources_revise_a_figure_and_the_latest_is_current():
+    # a plan of $3bn in 2021, raised to $8bn in 2023: one fact's history, not a conflict
+    rows, conflicts = reconcile([fact("old", "Orla fab", "investment", "3000000000", "money", unit="USD", published="2021-03-01"),
+                                 fact("new", "Orla fab", "investment", "8000000000", "money", unit="USD", published="2023-05-02")])
+    row = one(rows, "investment")
+    assert (row.status, row.value, row.values, row.sources) == ("revised", "8000000000", ("3000000000", "8000000000"),
+                                                                ("new", "old"))
+    assert not conflicts
+
+
+def test_same_day_disagreement_is_a_conflict():
+    rows, conflicts = reconcile([fact("x", "Orla fab", "investment", "3000000000", "money", unit="USD", published="2023-05-02"),
+                                 fact("y", "Orla fab", "investment", "8000000000", "money", unit="USD", published="2023-05-02")])
+    assert one(rows, "investment").status == "conflict" and len(conflicts) == 2

@@ -28,7 +28,7 @@ def shared_nlp(nlp_pset):
 
 def _run(tmp_path, shared_nlp, **kw):
     nlp, pset = shared_nlp
-    return run([tmp_path / "in"], _settings(tmp_path).with_overrides(**kw), nlp=nlp, pset=pset)
+    return run([tmp_path / "in"], _settings(tmp_path).with_overrides(**kw), nlp=nlp, pset=pset, write=True)
 
 
 def _errors(tmp_path) -> dict[str, str]:
@@ -136,7 +136,7 @@ _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_TEXT, published=st.sampled_from(["", "2025-09-16", "2001-01-01"]))
 def test_extraction_never_raises_and_offsets_slice_exactly(text, published, analyze_text, nlp_pset):
-    from pipeline.facts import extract_facts
+    from pipeline.extract.article_facts import extract_facts
     from pipeline.reconcile import reconcile
 
     _, pset = nlp_pset

@@ -182,3 +182,21 @@ def test_indexed_attribute_ruler_gives_the_rulers_own_matches_and_annotations():
         assert [[(t.pos_, str(t.morph), t.lemma_) for t in doc] for doc in stock.pipe(texts)] == annotated
     finally:
         del ruler.match
+
+
+def test_plant_descriptors_do_not_tell_plants_apart_across_articles():
+    from pipeline.entity_resolution import resolve_entities
+    from pipeline.names import name_key
+    from pipeline.types import Mention
+
+    drop = frozenset({"ev", "manufacturing"})
+    assert name_key("the Lyon EV plant", "plant", drop) == "lyon plant"
+    assert name_key("Lyon battery plant", "plant", drop) == "lyon battery plant"  # a kind of product does
+    mentions = [Mention("a", "FAC", "Lyon plant", 0, 10, kind="plant", canonical="Lyon plant"),
+                Mention("b", "FAC", "Lyon EV plant", 0, 13, kind="plant", canonical="Lyon ev plant"),
+                Mention("c", "FAC", "Lyon battery plant", 0, 18, kind="plant", canonical="Lyon battery plant"),
+                Mention("d", "FAC", "Orla plant", 0, 10, kind="plant", canonical="Orla plant", pattern_id="plant.orla"),
+                Mention("e", "FAC", "Orla site", 0, 9, kind="plant", canonical="Orla works", pattern_id="plant.orla")]
+    mapping, _ = resolve_entities(mentions, ["plant.orla"], drop)
+    assert mapping["Lyon ev plant"] == mapping["Lyon plant"] != mapping["Lyon battery plant"]
+    assert mapping["Orla works"] == mapping["Orla plant"]  # one gazetteer id, one entity

@@ -167,6 +167,42 @@ def link_within_article(mentions: list[Mention], text: str) -> list[Mention]:
     return out
 
 
+def harmonize_labels(mentions: list[Mention], text: str = "", words: dict | None = None) -> list[Mention]:
+    """One name, one kind within an article, where the model wavers: a lone surname it called an
+    organisation is the person named in full elsewhere ('Rentler' after 'Barbara Rentler'); a
+    'person' whose words begin an organisation's name is that organisation ('Ross Stores' beside
+    'Ross Stores, Inc.')."""
+    from dataclasses import replace
+
+    words = words or {}
+    org_words = set(words.get("org_name_words", ()))
+    site_nouns = {w for kind in ("plant", "project") for w in words.get("generic_refs", {}).get(kind, ())}
+    not_people = _not_people(mentions, text, org_words, site_nouns)
+    mentions = [replace(m, label="ORG" if kind == "org" else "FAC", kind=kind) if (kind := not_people.get(m.canonical))
+                and m.label == "PERSON" and m.pattern_id.startswith("model.") else m for m in mentions]
+    full_people = {m.canonical.split()[-1]: m for m in mentions
+                   if m.label == "PERSON" and len(m.canonical.split()) >= 2 and m.canonical.split()[-1][:1].isupper()}
+    orgs = [m for m in mentions if m.label == "ORG" and m.kind != "person"]
+    out = []
+    for m in mentions:
+        model = m.pattern_id.startswith("model.")
+        if model and m.label == "ORG" and " " not in m.text.strip() and m.text.strip() in full_people:
+            person = full_people[m.text.strip()]
+            m = replace(m, label="PERSON", kind="person", canonical=person.canonical)
+        elif model and m.label == "ORG" and " " not in m.text.strip() and len(m.text.strip()) >= 4 and (
+                longer := [o for o in orgs if o.text != m.text and o.text.startswith(m.text.strip()) and o.canonical != m.canonical]):
+            m = replace(m, canonical=longer[0].canonical, kind=longer[0].kind)  # 'Astra' after 'AstraZeneca'
+        elif model and m.label == "PERSON":
+            words = m.text.strip()
+            longer = [o for o in orgs if o.text.startswith(words) and o.text != words
+                      and not o.text[len(words):len(words) + 1].isalnum() and o.text.strip() not in full_people]
+            if longer:
+                org = longer[0]
+                m = replace(m, label="ORG", kind=org.kind, canonical=org.canonical)
+        out.append(m)
+    return out
+
+
 def _bare_plant_names(mentions: list[Mention], text: str) -> list[Mention]:
     """A plant whose own name holds a plant word ('the Factory Zero plant') is the same plant when
     named bare later ('Factory Zero builds...')."""
@@ -195,4 +231,22 @@ def _plant_names(mentions: list[Mention]) -> dict[str, str]:
         fuller = [o for o in names if o != name and bare(o) == bare(name) and len(o) > len(name)]
         if fuller:
             out[name] = max(fuller, key=lambda o: (len(o), o))
+    return out
+
+
+def _not_people(mentions: list[Mention], text: str, org_words: set[str], site_nouns: set[str]) -> dict[str, str]:
+    """Names the model called persons that the article shows are not: a digit or an organisation
+    word in the name ('Vineyard Wind 1', 'Avangrid Renewables') -> org; followed anywhere by a site
+    or project noun ('the Jansen project', "Jansen's mine") -> project."""
+    out: dict[str, str] = {}
+    for m in mentions:
+        if m.label != "PERSON" or not m.pattern_id.startswith("model."):
+            continue
+        tokens = m.canonical.lower().replace("-", " ").split()
+        if any(t.isdigit() for t in tokens) or set(tokens) & org_words:
+            out.setdefault(m.canonical, "org")
+            continue
+        following = re.match(r"(?:['’]s)?((?:\s+(?:stage\s+\d+|[a-z][a-z-]*)){1,3})", text[m.end:m.end + 50]) if text else None
+        if following and set(following.group(1).split()) & site_nouns:
+            out[m.canonical] = "project"
     return out

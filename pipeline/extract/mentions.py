@@ -7,12 +7,13 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc
 
 from pipeline.extract.dates import clause_tense, normalize_date
-from pipeline.extract.entities import entity_mentions, link_within_article
+from pipeline.extract.entities import entity_mentions, harmonize_labels, link_within_article
 from pipeline.extract.money import normalize_money
 from pipeline.extract.numbers import lookup
 from pipeline.extract.quantities import (NOT_COUNTED, counted_noun, dominant_product_noun, normalize_percent,
                                          normalize_quantity, noun_unit, rate_after)
-from pipeline.extract.roles import RoleAssertion, role_assertions, role_chains, role_slot_orgs
+from pipeline.extract.role_slots import role_slot_orgs
+from pipeline.extract.roles import RoleAssertion, role_assertions, role_chains
 from pipeline.extract.values import find_value_matches, is_phone_like
 from pipeline.patterns import PatternSet
 from pipeline.types import Article, Mention
@@ -157,7 +158,8 @@ def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
     entities = entity_mentions(doc, article.id, pset)
     chains = role_chains(doc, pset.roles)
     entities = role_slot_orgs(doc, article.text, entities, pset, article.id, chains)
-    roles = role_assertions(doc, entities, pset.roles, article.id, frozenset(pset.lexicon.get("departments", ())), chains)
+    roles = role_assertions(doc, entities, pset.roles, article.id, frozenset(pset.lexicon.get("departments", ())), chains,
+                            pset.lexicon)
     entities = _merge_persons(entities, roles)
     role_orgs = {r.org for r in roles}
     # the chief executive's or chairman's organisation is a company even where the model saw a place
@@ -171,4 +173,5 @@ def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:
     entities = [e for e in entities if not (e.pattern_id.startswith("model.")
                                             and any(v.start <= e.start and e.end <= v.end for v in values))]
     entities = link_within_article(entities, article.text)
+    entities = harmonize_labels(entities, article.text, pset.open_rules.words if pset.open_rules else None)
     return Analysis(article, doc, entities, values, roles, rates)
