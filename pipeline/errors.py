@@ -11,7 +11,7 @@ class Messages:
     E006 = "{path} line {line}: article has no non-empty 'text' field"
     E007 = "{path}: unsupported file type '{suffix}' (use .txt, .md, .html, .json or .jsonl)"
     E008 = "{path}: input does not exist"
-    E009 = "{path}: the text has no letters to analyse"
+    E009 = "{path}: the text has no letters or digits to analyse (or is not a string)"
     E010 = "{path}: duplicate article id '{id}' (first seen in {first})"
     E011 = "{path}: skipped, same content as {first}"
     E012 = "{path}: too large to analyse ({size:,} characters, the limit is {limit:,}); split it or raise max-chars"

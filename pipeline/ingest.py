@@ -91,7 +91,7 @@ def _article(aid: str, text: str, path: str, *, published: str = "", url: str = 
     """An Article whose date is, in order: `--published` when forced; the date the input states
     (a JSON field, the HTML page's markup, the text's own dateline); `--published` as a fallback."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not re.search(r"[^\W\d_]", text):
+    if not re.search(r"[^\W_]", text):  # no letter and no digit; "$10,000" or "2/15" is analysed
         raise InputError("E009", path=path)
     found, start, end = find_dateline(text)
     if force and cli_published:
@@ -112,6 +112,8 @@ def _from_record(record: object, path: str, line: int, default_id: str, cli_publ
                  force: bool = False) -> Article:
     if not isinstance(record, dict) or not str(record.get("text") or "").strip():
         raise InputError("E006", path=path, line=line)
+    if not isinstance(record["text"], str):  # {"text": 5}: a number is not an article's text
+        raise InputError("E009", path=f"{path}:{line}")
     return _article(str(record.get("id") or default_id), str(record["text"]), f"{path}:{line}",
                     published=normalize_published(record.get("published")),
                     url=str(record.get("url") or ""), source=str(record.get("source") or ""),

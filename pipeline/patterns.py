@@ -40,16 +40,18 @@ STRATEGIES = {"value", "relation", "parent", "event_date", "segment", "milestone
 # Lookaheads such as (?=\d) come first: a cheap test before the lookbehinds, at every position.
 NUM = (r"(?=\d)(?<![\w.,/])(?<![^\W\d_]-)(?<!\d[ \u00a0\u202f])(?>\d{1,3}(?:(?:,|[ \u00a0\u202f])\d{3})+(?:\.\d+)?"
        r"|\d{1,3}(?:\.\d{3})+,\d+|\d+(?:[.,]\d+)?)(?!\d|[.,]\d|(?:st|nd|rd|th)\b)")
-RELATIVE = (r"\b(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s)?this\s(?:year|month|week|quarter|spring|summer|"
-            r"autumn|fall|winter)|(?:last|next|previous|coming)\s(?:year|month|week|quarter|spring|summer|autumn|fall|winter))\b")
+RELATIVE = (r"\b(?:the\sday\s(?:after\stomorrow|before\syesterday)|today|yesterday|tomorrow|"
+            r"(?:(?:earlier|later)\s)?(?:this|current)\s(?:year|yr|month|week|quarter|qtr|spring|summer|"
+            r"autumn|fall|winter)|(?:last|next|previous|coming)\s(?:year|yr|month|week|quarter|qtr|spring|summer|autumn|fall|winter))\b")
 
 
 # Macros rare enough in running text to say where a template can match: a template that needs one
 # of them only runs around its occurrences (most specific first). Numbers, days, scales and
 # modifiers are everywhere in a press release; templates that need nothing rarer run around the
 # general value anchors (any digit, number word, month...).
-ANCHOR_MACROS = ("cursym", "curcode", "curword", "iso", "month", "season", "fraction", "unitsym", "quarter",
-                 "half", "year", "relative", "fuzz", "num", "wordnum")
+ANCHOR_MACROS = ("cursym", "curcode", "curcodea", "curword", "minor", "iso", "month", "monthx", "weekday", "weekdays",
+                 "ordday", "season", "fraction", "unitsym", "quarter", "half", "year", "relative", "dunit", "fuzz", "num",
+                 "wordnum")
 # an anchor only has to be found, not parsed: a cheaper regex than the macro's where one exists
 ANCHOR_REGEX = {"num": r"\d+"}
 
@@ -137,19 +139,39 @@ def build_macros(lex: dict[str, Any]) -> dict[str, str]:
     """The regex body behind each {MACRO} of a value template, built from the lexicon."""
     months = [m.capitalize() for m in lex["months"]] + [m.upper() for m in lex["months"] if len(m) > 3]
     symbols = sorted(lex["currency_symbols"], key=lambda s: (-len(s), s))
+    words = _alternation(lex["number_words"])
     return {
         "NUM": NUM,
+        # a number glued to a code or symbol before it: 'USD3.14', 'Rs20', 'MYR42'
+        "NUMA": NUM.replace(r"(?<![\w.,/])", r"(?<![\d.,/])", 1),
         "MOD": _alternation(lex["modifiers"]),
-        "CURSYM": "(?:" + "|".join(re.escape(s) for s in symbols) + ")",
-        "CURCODE": _alternation(lex["currency_codes"], case_sensitive=True),
+        # a symbol that starts with a letter never ends a word: 'available 24' holds no 'LE 24'
+        "CURSYM": "(?:(?<![^\\W\\d_])(?:" + "|".join(re.escape(s) for s in symbols if s[0].isalpha()) + ")|(?:"
+                  + "|".join(re.escape(s) for s in symbols if not s[0].isalpha()) + "))",
+        # a code may be glued to the amount after it ('USD3.14'), never to a word
+        "CURCODE": _alternation(lex["currency_codes"], case_sensitive=True).replace(r"(?![\w²])", r"(?![^\W\d_]|²)"),
         "CURWORD": _alternation(lex["currency_words"]),
         "SCALE": _alternation(lex["scales"], boundary="suffix"),
         "CSCALE": _alternation(lex["count_scales"], boundary="suffix"),
         "CSCALEA": r"(?<=\d)(?-i:" + "|".join(sorted(lex["attached_count_scales"], key=len, reverse=True)) + r")(?![\w²])",
-        "WORDNUM": _alternation(lex["number_words"]),
+        # a spelled-out number of up to sixteen words: 'six', 'twenty-five', 'seven hundred and twelve'
+        "WORDNUM": words + r"(?:(?:[\s-]|(?<=hundred)\sand\s|(?<=thousand)\sand\s|(?<=million)\sand\s)" + words + "){0,15}+",  # possessive: never backtracks into the sequence
+        "MINOR": _alternation(lex["currency_minor_units"], boundary="suffix"),
+        "CURCODEA": _alternation(lex["currency_codes"], boundary="suffix", case_sensitive=True),
         "FRACTION": _alternation(lex["fractions"]),
         "UNITSYM": _alternation(lex["unit_symbols"], boundary="suffix"),
-        "MONTH": _alternation(months, case_sensitive=True),
+        # a month name: capitalised, upper case, or lower case where it is no English word ('june');
+        # MONTHX, beside a day number, takes every month in any case ('march 3', 'the 1st of may')
+        "MONTH": "(?:" + _alternation(months, case_sensitive=True) + "|" + _alternation(
+            [m for m in lex["months"] if m not in lex["month_words_lowercase"]], case_sensitive=True) + ")",
+        "MONTHX": _alternation(lex["months"]),
+        # a day name (Monday, tue., Sat.): abbreviations that are English words only capitalised and
+        # followed by a dot or comma ('Sun,' but not 'Sun Microsystems')
+        "WEEKDAY": "(?:" + _alternation([w for w in lex["weekdays"] if w not in lex["weekday_words_lowercase"]]) + "|"
+                   + _alternation([w.capitalize() for w in lex["weekday_words_lowercase"]], case_sensitive=True) + "(?=[.,]))",
+        "WEEKDAYS": _alternation([w + "s" for w in lex["weekdays"] if len(w) > 4]),
+        "ORDDAY": _alternation(lex["ordinal_days"]),
+        "DUNIT": _alternation(lex["date_units"]),
         "DAY": r"(?=\d)(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?!\d)",
         "YEAR": r"(?=[12])(?<![\w.,$€£¥#/])(?:19|20)\d\d(?![\w%/]|[.,]\d|\s?%|-\d)",
         "ISO": r"(?=[12])(?<![\w-])(?:19|20)\d\d-[01]\d-[0-3]\d(?![\w-])",
@@ -254,7 +276,7 @@ def _load_values(directory: Path, macros: dict[str, str]) -> list[ValuePattern]:
                     anchor = anchor_macro(expanded)
                     anchors.append(re.compile(ANCHOR_REGEX.get(anchor, macros.get(anchor.upper(), "")), re.IGNORECASE)
                                    if anchor else None)
-                    if not anchor and row.get("anchor"):
+                    if anchor in ("", "num", "wordnum") and row.get("anchor"):  # a rarer anchor of its own
                         anchors[-1] = re.compile(expand_template(str(row["anchor"]), macros), re.IGNORECASE)
                 except KeyError as exc:
                     raise PatternError("E024", path=path, line=line, id=row["id"],

@@ -121,9 +121,10 @@ def test_bad_files_do_not_stop_the_others(tmp_path):
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (tmp_path / "broken.json").write_text("{oops", encoding="utf-8")
     (tmp_path / "copy.txt").write_text("Renault invested €10 million in 2024.", encoding="utf-8")
-    (tmp_path / "digits.txt").write_text("1234 5678 ---", encoding="utf-8")
+    (tmp_path / "dashes.txt").write_text("--- *** ---", encoding="utf-8")
+    (tmp_path / "digits.txt").write_text("$10,000", encoding="utf-8")
     articles, errors = read_inputs([tmp_path])
-    assert [a.id for a in articles] == ["copy"]
+    assert [a.id for a in articles] == ["copy", "digits"]  # a value with no letters is analysed
     codes = sorted(e.code for e in errors)
     assert codes == ["E001", "E002", "E004", "E009", "E011"]
     assert all(e.path and e.message.startswith("[E") for e in errors)

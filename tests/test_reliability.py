@@ -97,6 +97,25 @@ def test_jsonl_reports_every_bad_line(tmp_path, shared_nlp):
     "late " * 20_000 + "2025",
     ("Q" + "4" * 10) * 10_000,
     "May " * 30_000,
+    # the templates of spelled-out numbers, day names, numeric and relative dates, money in parts
+    "one " * 50_000 + "x",
+    "hundred and " * 30_000,
+    "1/" * 100_000,
+    "1.1." * 50_000,
+    "1/1/1 " * 30_000,
+    "next Monday of " * 20_000,
+    "the 1st of " * 20_000,
+    "in 1 " * 40_000,
+    "3 fridays " * 30_000,
+    "$1 and " * 20_000,
+    "1 dollars 1 " * 20_000,
+    "one point " * 30_000,
+    "minus " * 40_000 + "1",
+    "- " * 100_000 + "1",
+    "its 9th " * 30_000,
+    "\none" * 50_000,
+    "the late 1990s " * 20_000,
+    "4 units, and one in " * 15_000,
 ])
 def test_no_catastrophic_backtracking(text, nlp_pset):
     """Value patterns run in time linear in the text: each pathological input in a few seconds."""

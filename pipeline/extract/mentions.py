@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 from pipeline.extract.dates import clause_tense, normalize_date
 from pipeline.extract.entities import entity_mentions, harmonize_labels, link_within_article
 from pipeline.extract.money import normalize_money
+from pipeline.extract.numbers import lookup
 from pipeline.extract.quantities import (NOT_COUNTED, counted_noun, dominant_product_noun, normalize_percent,
                                          normalize_quantity, noun_unit, rate_after)
 from pipeline.extract.role_slots import role_slot_orgs
@@ -80,10 +81,18 @@ def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[
         elif match.label == "PERCENT":
             fields = normalize_percent(g, lex, pattern_id)
         elif match.label == "DATE":
-            tense = clause_tense(doc, start) if any(k in g for k in ("month",)) and "year" not in g else ""
+            partial = not (g.keys() & {"year", "ny", "qy"}) and bool(g.keys() & {
+                "month", "monthx", "weekday", "day", "ordday", "nd", "ordq", "offin"})
+            tense = clause_tense(doc, start) if partial else ""
+            if g.get("offin") and tense == "past":  # 'In seven weeks, the line was converted': a duration
+                fields = normalize_quantity(g, lex)
+                start += len(g["offin"]) + 1
+                out.append(Mention(article.id, "QUANTITY", text[start:end], start, end, value="1" if g.get("one") else fields["value"],
+                                   unit=lookup(lex["date_units"], g["dunit"]) or "", pattern_id=pattern_id))
+                continue
             fields = normalize_date(g, pattern_id, lex, published=article.published, tense=tense, text=text[start:end])
         else:
-            if is_phone_like(text, start, end):
+            if is_phone_like(text, start, end) and not g.get("unitsym"):  # not '372 miles (600 km)'
                 continue
             fields = normalize_quantity(g, lex)
             window = max(0, start - 60)
@@ -94,7 +103,11 @@ def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[
                     fields["unit"] = head
             if not fields["unit"]:
                 noun, noun_end = counted_noun(doc, end)
-                if noun is None and match.noun == "required":
+                if noun is None and match.noun == "sibling":  # 'four warehouses in the region, three in Ohio'
+                    fields["unit"] = _sibling_unit(out, text, start)
+                    if not fields["unit"]:
+                        continue
+                elif noun is None and match.noun == "required":
                     continue
                 if noun is not None:
                     fields["unit"] = noun_unit(noun, lex)
@@ -111,18 +124,33 @@ def value_mentions(doc: Doc, article: Article, pset: PatternSet, entities: list[
     return _bare_dollars(out, lex), rates
 
 
+def _sibling_unit(found: list[Mention], text: str, start: int) -> str:
+    """The counted noun of the count just before, in the same sentence, that an elided count shares:
+    'four warehouses in the region, three in Ohio' -> 'warehouse'; '' when there is none."""
+    before = [m for m in found if m.label == "QUANTITY" and m.unit and m.end <= start]
+    if not before or re.search(r"[.;!?\n]", text[before[-1].end:start]):
+        return ""
+    return before[-1].unit
+
+
 def _bare_dollars(values: list[Mention], lexicon: dict) -> list[Mention]:
-    """A bare '$' is USD unless the article says otherwise: when its explicit amounts are all in
-    one other dollar currency ('C$40 million', '500 million Canadian dollars'), '$' means that one."""
+    """A bare '$' (or an amount in cents) is USD unless the article says otherwise: when its explicit
+    amounts are all in one other dollar currency ('C$40 million', '500 million Canadian dollars'),
+    '$' means that one."""
     dollar_codes = {code for sym, code in lexicon["currency_symbols"].items() if sym.endswith("$")} | \
         {code for word, code in lexicon["currency_words"].items() if "dollar" in word}
     explicit = {m.unit for m in values if m.label == "MONEY" and m.unit in dollar_codes
-                and not re.match(r"(?:[a-z ]+\s)?\$", m.text, re.I)}
+                and not re.match(r"(?:[a-z ]+\s)?\$", m.text, re.I) and not _in_cents(m.text)}
     if len(explicit) != 1 or explicit == {"USD"}:
         return values
     code = explicit.pop()
-    return [replace(m, unit=code) if m.label == "MONEY" and m.unit == "USD" and re.match(r"(?:[A-Za-z ]+\s)?\$", m.text)
-            else m for m in values]
+    return [replace(m, unit=code) if m.label == "MONEY" and m.unit == "USD" and (
+            re.match(r"(?:[A-Za-z ]+\s)?\$", m.text) or _in_cents(m.text)) else m for m in values]
+
+
+def _in_cents(text: str) -> bool:
+    """'43 cents', '10¢', '10c': an amount in cents of the article's dollar."""
+    return bool(re.search(r"(?:\d|\b[a-z]+)\s?(?:cents?|¢|c)$", text, re.I))
 
 
 def analyze(doc: Doc, article: Article, pset: PatternSet) -> Analysis:

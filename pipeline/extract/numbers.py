@@ -42,24 +42,42 @@ def lookup(table: dict[str, Any], key: str | None) -> Any:
 
 
 def parse_word_number(text: str, lexicon: dict[str, Any]) -> float | None:
-    """'six' -> 6, 'twenty-five' -> 25, 'a dozen' -> 12, 'two hundred' -> 200."""
+    """'six' -> 6, 'twenty-five' -> 25, 'a dozen' -> 12, 'two hundred' -> 200,
+    'seven hundred twenty-one thousand and twelve' -> 721012, 'two dozen' -> 24; None for a
+    sequence that is not one number ('one two', 'twenty thirty').
+
+    >>> lex = {"number_words": {"one": 1, "two": 2, "twenty": 20, "hundred": 100, "thousand": 1000, "dozen": 12}}
+    >>> parse_word_number("two hundred twenty-one thousand", lex), parse_word_number("one two", lex)
+    (221000.0, None)
+    """
     words = lexicon["number_words"]
     whole = lookup(words, text)
     if whole is not None:
         return float(whole)
-    total, current = 0.0, 0.0
+    total, current, last = 0.0, 0.0, None
     for part in re.split(r"[\s-]+", text.strip()):
+        folded = part.casefold()
         value = lookup(words, part)
+        if folded in ("and", "a"):
+            continue
         if value is None:
-            if part.casefold() in ("and", "a"):
-                continue
             return None
-        if value == 100:
-            current = (current or 1) * 100
+        if folded in ("dozen", "dozens"):
+            current, last = (current or 1) * 12, 100
+        elif value == 100:
+            if current % 100 == 0 and current:
+                return None  # 'two hundred hundred'
+            current, last = (current or 1) * 100, 100
+        elif value >= 1000:
+            if last is not None and last >= 1000 and last <= value:
+                return None  # 'thousand million' is not written this way in news
+            total, current, last = total + (current or 1) * value, 0.0, value
         else:
-            current += value
-    total += current
-    return total or None
+            if last is not None and last < 100 and not (last >= 20 and last % 10 == 0 and value < 10):
+                return None  # two small numbers in a row: 'one two', 'twenty thirty'
+            current, last = current + value, value
+    result = total + current
+    return result if last is not None else None
 
 
 def scale_factor(word: str | None, table: dict[str, float]) -> float:

@@ -16,11 +16,17 @@ NOT_COUNTED = {"year", "month", "week", "day", "hour", "time", "percent", "per",
 
 
 def base_number(groups: dict[str, str], lexicon: dict[str, Any]) -> float | None:
-    value = parse_digits(groups["num"]) if groups.get("num") else None
+    num = groups.get("num") or groups.get("ordnum")
+    value = parse_digits(num) if num else None
     if value is None and groups.get("wordnum"):
         value = parse_word_number(groups["wordnum"] + (" " + groups["wordnum2"] if groups.get("wordnum2") else ""), lexicon)
+    if groups.get("frac") or groups.get("fracw"):  # 'one point three', '.77'
+        digits = groups.get("frac") or "".join(str(lookup(lexicon["number_words"], w)) for w in groups["fracw"].split())
+        value = (value or 0.0) + float("0." + digits)
     if value is None:
         return None
+    if groups.get("neg"):
+        value = -value
     if groups.get("cscalea"):
         return value * scale_factor(groups["cscalea"], lexicon["attached_count_scales"])
     return value * scale_factor(groups.get("cscale"), lexicon["count_scales"])

@@ -7,6 +7,7 @@ QUANTITY: "in 2024" is a date, not a count), then position. Numbers inside a nam
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -85,14 +86,17 @@ def find_value_matches(text: str, pset: PatternSet, blocked: list[tuple[int, int
                 candidates.append(ValueMatch(pattern.label, pattern.id, start, end, groups, pattern.noun))
     candidates.sort(key=lambda c: (-(c.end - c.start), PRIORITY[c.label], c.start, c.pattern_id))
     chosen: list[ValueMatch] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the chosen spans, disjoint, by start (so their ends are in order too)
+    ends: list[int] = []
     for cand in candidates:
-        if any(cand.start < e and s < cand.end for s, e in taken):
+        i = bisect.bisect_left(starts, cand.end)  # the chosen spans that start before cand ends
+        if i and ends[i - 1] > cand.start:  # a binary search, not a scan: linear in the candidates
             continue
         if cand.label in ("DATE", "QUANTITY") and any(cand.start < e and s < cand.end for s, e in blocked):
             continue
         chosen.append(cand)
-        taken.append((cand.start, cand.end))
+        starts.insert(i, cand.start)
+        ends.insert(i, cand.end)
     return sorted(chosen, key=lambda c: (c.start, c.end))
 
 
