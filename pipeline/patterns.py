@@ -354,7 +354,7 @@ def _check_entity_rule(row: dict[str, Any]) -> str:
     return ""
 
 
-VOCAB_KEYS = {"id": str, "attribute": str, "labels": list, "words": list, "units": list, "prefer": list, "customer_preps": list, "rate_attribute": dict,
+VOCAB_KEYS = {"id": str, "attribute": str, "labels": list, "words": list, "units": list, "prefer": list, "customer_preps": list, "rate_attribute": dict, "patterns": list,
               "doc": str}
 SUBJECT_WORD_KEYS = {"_doc": str, "generic_refs": dict, "pronouns": list, "authorities": list, "beneficiary_preps": list,
                      "attach_preps": list, "role_words": list, "speech_verbs": list, "period_preps": list,
@@ -374,8 +374,8 @@ def _check_vocab(row: dict[str, Any]) -> str:
         return f"unknown labels {sorted(set(row['labels']) - VALUE_LABELS)} (known: {sorted(VALUE_LABELS)})"
     if not set(row.get("prefer", ())) <= {"plant", "project", "product", "org"}:
         return f"unknown kinds in 'prefer' {sorted(set(row['prefer']) - {'plant', 'project', 'product', 'org'})}"
-    if not row.get("words") and "units" not in row:
-        return "needs 'words' or 'units'"
+    if not row.get("words") and "units" not in row and not row.get("patterns"):
+        return "needs 'words', 'units' or 'patterns'"
     if not re.fullmatch(r"[a-z][a-z0-9_]*", row["attribute"]):
         return f"attribute {row['attribute']!r} must be snake_case"
     return ""

@@ -98,7 +98,7 @@ def test_every_value_mention_says_what_became_of_it(seed_run):
     with open(seed_run / "facts.csv", newline="", encoding="utf-8") as fh:
         pairs = {(r["attribute"], r["subject"]) for r in csv.DictReader(fh)}
     reasons = {"period", "dateline", "publication_date", "when_said", "part_of_name", "age", "time_span", "year",
-               "bare_number", "unknown_percent", "market", "no_subject", "no_value", "zero", "vague"}
+               "bare_number", "unknown_percent", "market", "no_subject", "no_value", "zero", "vague", "reporting_period"}
     assert values
     for r in values:
         fed = r["fact"]

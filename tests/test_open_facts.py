@@ -210,6 +210,7 @@ def test_a_date_range_gives_a_start_and_an_end(rules):
     (["Voltrix", "formed", "a", "50-50", "venture", "."], ("50-50 venture", "QUANTITY", "50", "venture"), "part_of_name"),
     (["Voltrix", "is", "a", "net", "zero", "maker", "."], ("zero maker", "QUANTITY", "0", "maker"), "zero"),
     (["Voltrix", "added", "hundreds", "of", "stores", "."], ("hundreds of stores", "QUANTITY", "200", "store"), "vague"),
+    (["Voltrix", "liked", "its", "second", "quarter", "."], ("second quarter", "DATE", "XXXX-Q2", ""), "reporting_period"),
 ])
 def test_reasons(rules, words, value, reason):
     pos = ["PROPN" if w[:1].isupper() and w not in ("Published", "Updated") else "X" for w in words]
@@ -268,13 +269,14 @@ def test_a_vocabulary_entry_with_an_unknown_key_is_a_coded_error(tmp_path):
     patterns = _copy_patterns(tmp_path)
     path = patterns / "vocabulary.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
-    row = json.loads(lines[1])
+    n = next(i for i, line in enumerate(lines) if '"words"' in line)
+    row = json.loads(lines[n])
     row["wrods"] = row.pop("words")
-    lines[1] = json.dumps(row)
+    lines[n] = json.dumps(row)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(PatternError) as err:
         load_patterns(patterns)
-    assert "E024" in str(err.value) and "vocabulary.jsonl line 2" in str(err.value) and row["id"] in str(err.value)
+    assert "E024" in str(err.value) and f"vocabulary.jsonl line {n + 1}" in str(err.value) and row["id"] in str(err.value)
 
 
 @pytest.mark.parametrize("change,problem", [
@@ -366,3 +368,17 @@ def test_an_order_goes_to_the_customer_even_one_the_model_missed(rules):
         entities=[("Boeing", "ORG", "company", "Boeing")], values=[("40 jets", "QUANTITY", "40", "jet")])
     fact = one(run(rules, view)[0], "40")
     assert (fact.subject, fact.attribute, fact.rule_id) == ("Gulf Airline", "order_size", "open.vocab.order-size@customer")
+
+
+def test_a_milestone_ordinal_is_a_cumulative_production(rules):
+    from dataclasses import replace
+
+    # The Orla plant built its 100,000th car .
+    view = view_from_words(["The", "Orla", "plant", "built", "its", "100,000th", "car", "."],
+                           heads=[2, 2, 3, 3, 6, 6, 3, 3], deps=["det", "compound", "nsubj", "ROOT", "poss", "amod", "dobj", "punct"],
+                           pos=["DET", "PROPN", "NOUN", "VERB", "PRON", "ADJ", "NOUN", "PUNCT"],
+                           lemmas=["the", "Orla", "plant", "build", "its", "100,000th", "car", "."],
+                           entities=[("Orla plant", "FAC", "plant", "Orla plant")], values=[("100,000th car", "QUANTITY", "100000", "vehicle")])
+    milestone = replace(view, values=tuple(replace(v, pattern_id="quantity.ordinal-milestone") for v in view.values))
+    assert [(f.subject, f.attribute) for f in run(rules, milestone)[0]] == [("Orla plant", "cumulative_production")]
+    assert [f.attribute for f in run(rules, view)[0]] == ["production_volume"]  # the same count said as a count

@@ -35,12 +35,14 @@ class VocabEntry:
     prefer: tuple[str, ...] = ()  # subject kinds first: ("plant", "project") for a site's figures
     customer_preps: tuple[str, ...] = ()  # 'an order ... for Emirates': the organisation behind these
     rate_attribute: tuple[tuple[str, str], ...] = ()  # per rate: 'produce 900 cars a day' -> daily_output
+    patterns: frozenset[str] = frozenset()  # value patterns that name the attribute themselves ('the 100,000th car')
 
 
 def vocabulary_entries(rows: list[dict]) -> tuple[VocabEntry, ...]:
     return tuple(VocabEntry(r["id"], r["attribute"], frozenset(r["labels"]), frozenset(w.lower() for w in r.get("words", ())),
                             frozenset(r["units"]) if "units" in r else None, r.get("_line", 0), tuple(r.get("prefer", ())),
-                            tuple(r.get("customer_preps", ())), tuple(sorted(r.get("rate_attribute", {}).items())))
+                            tuple(r.get("customer_preps", ())), tuple(sorted(r.get("rate_attribute", {}).items())),
+                            frozenset(r.get("patterns", ())))
                  for r in rows)
 
 
@@ -113,6 +115,10 @@ def choose_attribute(entries: tuple[VocabEntry, ...], value: Mention, found: dic
     unit = value.unit.split("/")[0]
     for e in entries:
         if value.label not in e.labels:
+            continue
+        if e.patterns:  # the value's own pattern names it: nothing is nearer
+            if value.pattern_id in e.patterns and (best is None or best[0] > -1):
+                best = (-1, e.line, e)
             continue
         if e.units is not None and unit not in e.units and unit.lower() not in e.units:
             continue

@@ -11,6 +11,7 @@ Reasons a value feeds no fact (the `fact` column of mentions.csv says which):
   dateline       the article's own date in its dateline
   period         the date is the period of the figure at the given offset
   when_said      a date that only says when something was said or announced
+  reporting_period  a quarter or half that no vocabulary word ties to an event ('our second-quarter results')
   age            a person's age ('aged 54', '54-year-old')
   zero           a zero ('a net zero manufacturer')
   vague          a vague count ('hundreds of stores')
@@ -166,6 +167,8 @@ def _reason(view: ArticleView, v: Mention, key: tuple[int, int], where: dict, pe
         verb = syn.governing_verb(root)
         if not attribute and verb is not None and syn.toks[verb].lemma in speech:
             return "when_said"
+        if not attribute and re.fullmatch(r"(?:\d{4}|XXXX)-(?:Q[1-4]|H[12])", v.value):
+            return "reporting_period"  # 'our second-quarter results', 'last year's second quarter'
     line_start = view.text.rfind("\n", 0, v.start) + 1
     line_end = view.text.find("\n", v.end)
     line = view.text[line_start:line_end if line_end >= 0 else len(view.text)]
