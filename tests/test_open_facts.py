@@ -269,7 +269,7 @@ def test_a_vocabulary_entry_with_an_unknown_key_is_a_coded_error(tmp_path):
     patterns = _copy_patterns(tmp_path)
     path = patterns / "vocabulary.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
-    n = next(i for i, line in enumerate(lines) if '"words"' in line)
+    n = next(i for i, line in enumerate(lines) if line.startswith("{") and '"words"' in line)
     row = json.loads(lines[n])
     row["wrods"] = row.pop("words")
     lines[n] = json.dumps(row)
