@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from pipeline.extract import closed_rules
 from pipeline.extract.mentions import Analysis
-from pipeline.facts import never_subjects, open_facts
+from pipeline.facts import article_entities, never_subjects, open_facts
 from pipeline.patterns import PatternSet
 from pipeline.types import Fact, Mention
 from pipeline.view import build_view
@@ -24,11 +24,12 @@ def facts_and_outcomes(analysis: Analysis, pset: PatternSet) -> tuple[list[Fact]
     for r in analysis.roles:
         person_orgs.setdefault(r.person.canonical, r.org)
     view = build_view(analysis.doc, analysis.article, analysis.entities, analysis.values, analysis.rates, person_orgs)
-    never = never_subjects(view, pset.open_rules.words)
+    resolver = article_entities(view, pset.open_rules)
+    never = never_subjects(view, pset.open_rules.words, resolver)
     closed = [f for f in closed if not (f.value_type in VALUE_FACT_TYPES and f.subject in never)]
     # The open stage chooses every value's subject; a closed value rule keeps its fact (and its
     # attribute name) only where it names the same subject.
-    everything, verdicts = open_facts(view, pset.open_rules, {})
+    everything, verdicts = open_facts(view, pset.open_rules, {}, resolver=resolver)
     # a value the open stage finds is no fact at all (a header date, a year inside a name, a
     # person's age, market data...) is no fact from a closed rule either
     no_fact = {k for k, why in verdicts.items() if why.split(":")[0] in NO_FACT_REASONS}

@@ -7,7 +7,7 @@ attributes.py  what the value is, from patterns/vocabulary.jsonl
 qualifiers.py  period and modality
 syntax.py      dependency walks over the view's tokens
 """
-from pipeline.facts.open import OpenRules, open_facts
+from pipeline.facts.open import OpenRules, article_entities, open_facts
 from pipeline.facts.references import never_subjects
 
-__all__ = ["OpenRules", "open_facts", "never_subjects"]
+__all__ = ["OpenRules", "article_entities", "open_facts", "never_subjects"]

@@ -69,10 +69,12 @@ def _sentence_text(view: ArticleView, n: int) -> str:
     return view.text[s.start:s.end].strip()
 
 
-def open_facts(view: ArticleView, rules: OpenRules, used: dict[tuple[int, int], Fact]) -> tuple[list[Fact], dict[tuple[int, int], str]]:
-    """Facts for the values no closed rule used, and the outcome of every value mention."""
-    syn = Syntax(view)
-    resolver = SubjectResolver(syn, rules.words)
+def open_facts(view: ArticleView, rules: OpenRules, used: dict[tuple[int, int], Fact], *,
+               resolver: SubjectResolver | None = None) -> tuple[list[Fact], dict[tuple[int, int], str]]:
+    """Facts for the values no closed rule used, and the outcome of every value mention
+    (`resolver`: one already built for this view, see `article_entities`)."""
+    resolver = resolver or article_entities(view, rules)
+    syn = resolver.syn
     values = _borrow_units(view, sorted((v for v in view.values if v.label in VALUE_TYPES), key=lambda m: (m.start, m.end)))
     where: dict[tuple[int, int], tuple[list[int], int, list[int]]] = {}
     for v in values:
@@ -108,6 +110,11 @@ def open_facts(view: ArticleView, rules: OpenRules, used: dict[tuple[int, int], 
         facts.extend(made)
         outcomes[key] = ";".join(sorted({f"{f.attribute}@{f.subject}" for f in made}))
     return facts, outcomes
+
+
+def article_entities(view: ArticleView, rules: OpenRules) -> SubjectResolver:
+    """The subject resolver of one article (its entities, references and never-subjects), built once."""
+    return SubjectResolver(Syntax(view), rules.words)
 
 
 def _borrow_units(view: ArticleView, values: list[Mention]) -> list[Mention]:

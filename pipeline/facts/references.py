@@ -284,9 +284,9 @@ def _headline(text: str, at: int) -> bool:
 
 
 
-def never_subjects(view, words: dict[str, Any]) -> set[str]:
+def never_subjects(view, words: dict[str, Any], resolver: "ArticleEntities | None" = None) -> set[str]:
     """Canonical names in an article that are never a figure's subject (titles, line items, tickers)."""
-    resolver = ArticleEntities(Syntax(view), words)
+    resolver = resolver or ArticleEntities(Syntax(view), words)
     keep = {m.canonical for m in resolver.entities if id(m) not in resolver.excluded}
     return {m.canonical for m in resolver.entities if id(m) in resolver.excluded} - keep
 
