@@ -1,6 +1,9 @@
 """press-facts command line: a thin layer over pipeline.api.
 
-Exit status: 0 all good; 1 some inputs failed (see errors.csv); 2 bad usage or configuration.
+Exit status: 0 all good; 1 some inputs failed (see errors.csv), or nothing could be read (outputs
+left as they were); 2 bad usage or configuration (including an input path that does not exist);
+3 the outputs or the store cannot be written (read-only, disk full, another run holds the lock),
+the previous outputs are left as they were.
 """
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.config import load_settings
-from pipeline.errors import ConfigError, PatternError
+from pipeline.errors import NOTE_CODES, ConfigError, InputError, OutputError, PatternError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,7 +63,8 @@ def _check_date(value: str | None) -> str | None:
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.api import run
 
-    settings = load_settings().with_overrides(out=args.out, mentions=args.mentions, model=args.model,
+    mentions = args.mentions or (str(Path(args.out).parent / "mentions.csv") if args.out else None)
+    settings = load_settings().with_overrides(out=args.out, mentions=mentions, model=args.model,
                                               patterns_dir=args.patterns_dir, published=_check_date(args.published),
                                               store=args.store, workers=args.workers)
     if args.no_store:
@@ -73,19 +77,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         result = run_dask([Path(p) for p in args.inputs], settings, scheduler=args.scheduler,
                           workers=max(2, settings.workers), parquet_dir=args.parquet_dir)
-        write_outputs(result, settings)
+        if result.articles:
+            write_outputs(result, settings)
     else:
         result = run([Path(p) for p in args.inputs], settings, full=args.full, quiet=args.quiet)
-    problems = sorted((e for e in result.errors if e.code != "E011"), key=lambda e: e.path)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    problems = sorted((e for e in result.errors if e.code not in NOTE_CODES), key=lambda e: e.path)
     for error in problems[:20]:
         print(f"error: {error.message}", file=sys.stderr)
     if len(problems) > 20:
         print(f"... and {len(problems) - 20} more errors: see errors.csv", file=sys.stderr)
+    if not result.articles:
+        print("error: " + str(InputError("E045", inputs=", ".join(args.inputs))), file=sys.stderr)
+        return 1
     if not args.quiet:
         print(result.summary())
         print(f"wrote {settings.out} and {settings.mentions}")
-    failed = [e for e in result.errors if e.code != "E011"]
-    return 1 if failed else 0
+    return 1 if problems else 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -96,9 +105,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     settings = load_settings().with_overrides(out=args.facts, published=_check_date(args.published))
     result = run([Path(p) for p in args.inputs], settings, write=False)
-    write_atomic(Path(args.out), render_report(result))
+    if not result.articles:
+        print("error: " + str(InputError("E045", inputs=", ".join(args.inputs))), file=sys.stderr)
+        return 1
+    try:
+        write_atomic(Path(args.out), render_report(result))
+    except OSError as exc:
+        raise OutputError("E060", path=args.out, reason=exc.strerror or str(exc)) from None
     print(f"wrote {args.out} ({len(result.rows)} facts, {len(result.articles)} articles)")
-    return 1 if [e for e in result.errors if e.code != "E011"] else 0
+    return 1 if [e for e in result.errors if e.code not in NOTE_CODES] else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -119,3 +134,6 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, PatternError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3

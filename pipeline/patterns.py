@@ -130,6 +130,13 @@ def _alternation(words: Any, *, boundary: str = "word", case_sensitive: bool = F
     return rf"\b{body}(?![\w²])"
 
 
+def _symbol(symbol: str) -> str:
+    """A currency symbol; one that starts with a letter ("Rs", "kr", "US$") never inside a word:
+    "years 500" holds no "rs 500"."""
+    body = re.escape(symbol)
+    return rf"(?<![^\W\d_]){body}" if symbol[:1].isalpha() else body
+
+
 def build_macros(lex: dict[str, Any]) -> dict[str, str]:
     """The regex body behind each {MACRO} of a value template, built from the lexicon."""
     months = [m.capitalize() for m in lex["months"]] + [m.upper() for m in lex["months"] if len(m) > 3]
@@ -137,7 +144,7 @@ def build_macros(lex: dict[str, Any]) -> dict[str, str]:
     return {
         "NUM": NUM,
         "MOD": _alternation(lex["modifiers"]),
-        "CURSYM": "(?:" + "|".join(re.escape(s) for s in symbols) + ")",
+        "CURSYM": "(?:" + "|".join(_symbol(s) for s in symbols) + ")",
         "CURCODE": _alternation(lex["currency_codes"], case_sensitive=True),
         "CURWORD": _alternation(lex["currency_words"]),
         "SCALE": _alternation(lex["scales"], boundary="suffix"),

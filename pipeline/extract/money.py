@@ -4,9 +4,10 @@
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from pipeline.extract.numbers import format_number, lookup, parse_digits, parse_word_number, scale_factor
+from pipeline.extract.numbers import format_number, lookup, parse_decimal, parse_word_number, scale_decimal
 
 
 def currency_code(groups: dict[str, str], lexicon: dict[str, Any]) -> str:
@@ -21,14 +22,16 @@ def currency_code(groups: dict[str, str], lexicon: dict[str, Any]) -> str:
     return ""
 
 
-def amount(groups: dict[str, str], lexicon: dict[str, Any], suffix: str = "") -> float | None:
+def amount(groups: dict[str, str], lexicon: dict[str, Any], suffix: str = "") -> Decimal | None:
+    """The exact amount (a Decimal: no float rounding, however many digits)."""
     num = groups.get("num" + suffix)
-    base = parse_digits(num) if num else None
+    base = parse_decimal(num) if num else None
     if base is None and groups.get("wordnum" + suffix):
-        base = parse_word_number(groups["wordnum" + suffix], lexicon)
+        word = parse_word_number(groups["wordnum" + suffix], lexicon)
+        base = Decimal(str(word)) if word is not None else None
     if base is None:
         return None
-    return base * scale_factor(groups.get("scale" + suffix), lexicon["scales"])
+    return base * scale_decimal(groups.get("scale" + suffix), lexicon["scales"])
 
 
 def normalize_money(groups: dict[str, str], lexicon: dict[str, Any]) -> dict[str, str]:
@@ -42,6 +45,6 @@ def normalize_money(groups: dict[str, str], lexicon: dict[str, Any]) -> dict[str
         high = amount(groups, lexicon, "2")
         if high is not None:
             if not groups.get("scale") and groups.get("scale2"):
-                low *= scale_factor(groups["scale2"], lexicon["scales"])  # "$10-12bn"
+                low *= scale_decimal(groups["scale2"], lexicon["scales"])  # "$10-12bn"
             return {"value": f"{format_number(low)}/{format_number(high)}", "unit": code, "modifier": modifier}
     return {"value": format_number(low), "unit": code, "modifier": modifier}
