@@ -89,7 +89,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if len(problems) > 20:
         print(f"... and {len(problems) - 20} more errors: see errors.csv", file=sys.stderr)
     if not result.articles:
-        print("error: " + str(InputError("E045", inputs=", ".join(args.inputs))), file=sys.stderr)
+        if not any(e.code == "E045" for e in problems):
+            print("error: " + str(InputError("E045", inputs=", ".join(args.inputs))), file=sys.stderr)
         return 1
     if not args.quiet:
         print(result.summary())

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
@@ -72,6 +73,34 @@ def _bound_sentence_length(doc: Doc, limit: int = MAX_SENTENCE_TOKENS) -> None:
             cut = last_punct if last_punct > i - limit // 4 else i
             doc[cut].is_sent_start = True
             since, last_punct = i - cut, -1
+
+
+LONG_RUN = 500  # characters without a space; spaCy's affix splitting is quadratic in a word's length
+
+
+class BoundedTokenizer:
+    """The model's tokenizer, given no run of more than LONG_RUN characters without a space: a
+    longer run (minified JSON, a base64 blob) is tokenized in pieces of LONG_RUN characters and the
+    pieces' Docs joined with `Doc.from_docs`, so the text and every offset stay the same."""
+
+    def __init__(self, inner: Any, limit: int = LONG_RUN) -> None:
+        self.inner = inner
+        self.limit = limit
+        self.long_run = re.compile(rf"\S{{{limit + 1},}}")
+
+    def __call__(self, text: str) -> Doc:
+        runs = list(self.long_run.finditer(text))
+        if not runs:
+            return self.inner(text)
+        cuts = [0]
+        for run in runs:
+            cuts.extend(range(run.start(), run.end(), self.limit))
+        cuts = sorted(set(cuts[1:]) - {0})
+        pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)]) if b > a]
+        return Doc.from_docs([self.inner(piece) for piece in pieces], ensure_whitespace=False)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
 
 
 def model_candidates(configured: str) -> list[str]:
@@ -192,6 +221,7 @@ def build_nlp(settings: Settings, pset: PatternSet | None = None) -> tuple[Langu
     pset = pset or load_patterns(settings.patterns_dir)
     nlp = load_model(settings.model)
     index_attribute_ruler(nlp)  # same annotations, found by lookup (see pipeline/matching.py)
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("press_sentence_breaks", before="parser")
     ruler = nlp.add_pipe("press_entity_ruler", after="ner")

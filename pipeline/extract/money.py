@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pipeline.extract.numbers import format_number, lookup, parse_decimal, parse_word_number, scale_decimal
+from pipeline.extract.numbers import EXACT, format_number, lookup, parse_decimal, parse_word_number, scale_decimal
 
 
 def currency_code(groups: dict[str, str], lexicon: dict[str, Any]) -> str:
@@ -31,7 +31,7 @@ def amount(groups: dict[str, str], lexicon: dict[str, Any], suffix: str = "") ->
         base = Decimal(str(word)) if word is not None else None
     if base is None:
         return None
-    return base * scale_decimal(groups.get("scale" + suffix), lexicon["scales"])
+    return EXACT.multiply(base, scale_decimal(groups.get("scale" + suffix), lexicon["scales"]))
 
 
 def normalize_money(groups: dict[str, str], lexicon: dict[str, Any]) -> dict[str, str]:
@@ -45,6 +45,6 @@ def normalize_money(groups: dict[str, str], lexicon: dict[str, Any]) -> dict[str
         high = amount(groups, lexicon, "2")
         if high is not None:
             if not groups.get("scale") and groups.get("scale2"):
-                low *= scale_decimal(groups["scale2"], lexicon["scales"])  # "$10-12bn"
+                low = EXACT.multiply(low, scale_decimal(groups["scale2"], lexicon["scales"]))  # "$10-12bn"
             return {"value": f"{format_number(low)}/{format_number(high)}", "unit": code, "modifier": modifier}
     return {"value": format_number(low), "unit": code, "modifier": modifier}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 _SPACES = " \u00a0\u202f"
@@ -85,6 +85,9 @@ def scale_factor(word: str | None, table: dict[str, float]) -> float:
     return float(value) if value is not None else 1.0
 
 
+EXACT = Context(prec=10_000)  # products of amounts and scales are never rounded
+
+
 def scale_decimal(word: str | None, table: dict[str, float]) -> Decimal:
     """The exact multiplier of a scale word ('million' -> 1000000)."""
     if not word:
@@ -99,7 +102,7 @@ def format_number(value: float | Decimal) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite():
             return ""
-        text = format(value.normalize(), "f")
+        text = format(value, "f")  # exact: normalize() would round to the context's 28 digits
         return text.rstrip("0").rstrip(".") if "." in text else text
     if not math.isfinite(value):
         return ""
