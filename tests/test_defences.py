@@ -13,7 +13,7 @@ from pipeline.config import Settings
 from pipeline.entity_resolution import resolve_entities
 from pipeline.export import safe_cell
 from pipeline.extract.money import normalize_money
-from pipeline.extract.numbers import format_number, parse_decimal
+from pipeline.extract.numbers import format_number
 from pipeline.extract.values import find_value_matches
 from pipeline.ingest import html_to_text, read_file, read_inputs
 from pipeline.reconcile import reconcile
@@ -65,6 +65,8 @@ def test_money_amounts_are_exact_decimals(nlp_pset):
     value = normalize_money({"cursym": "€", "num": "99999999999999999999", "scale": "billion"}, pset.lexicon)
     assert value["value"] == "99999999999999999999000000000"
     assert normalize_money({"cursym": "$", "num": "1.1", "scale": "bn"}, pset.lexicon)["value"] == "1100000000"
+    from pipeline.extract.numbers import parse_decimal
+
     assert parse_decimal("1.234,5") == Decimal("1234.5")
 
 
