@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -71,6 +72,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         settings = replace(settings, use_store=False)
     if settings.workers < 1:
         raise ConfigError("E042", value=settings.workers)
+    for raw in args.inputs:  # a typo'd path is a usage error, before any engine starts
+        if not os.path.lexists(raw):
+            raise ConfigError("E044", path=raw)
     if args.engine == "dask":
         from pipeline.api import write_outputs
         from pipeline.distributed import run_dask
@@ -78,7 +82,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = run_dask([Path(p) for p in args.inputs], settings, scheduler=args.scheduler,
                           workers=max(2, settings.workers), parquet_dir=args.parquet_dir)
         if result.articles:
-            write_outputs(result, settings)
+            from pipeline.outputs import run_lock
+
+            with run_lock(settings.out):
+                write_outputs(result, settings)
     else:
         result = run([Path(p) for p in args.inputs], settings, full=args.full, quiet=args.quiet)
     for note in result.notes:

@@ -99,7 +99,9 @@ class BoundedTokenizer:
         pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)]) if b > a]
         return Doc.from_docs([self.inner(piece) for piece in pieces], ensure_whitespace=False)
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # explain, to_disk...: the model's tokenizer answers
+        if name == "inner" or name.startswith("__"):
+            raise AttributeError(name)  # never recurse while unpickling
         return getattr(self.inner, name)
 
 
