@@ -53,6 +53,11 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
     with pytest.raises(InputError) as info:
         read_file(big, max_chars=1_000_000)
     assert info.value.code == "E015" and time.perf_counter() - started < 2
+    zero = tmp_path / "zero.txt"
+    os.symlink("/dev/zero", zero)  # read until MemoryError before
+    with pytest.raises(InputError) as info:
+        read_file(zero)
+    assert info.value.code == "E013"
 
 
 def test_html_tag_soup_is_read_in_bounded_time(tmp_path):
