@@ -167,7 +167,7 @@ def _adopt(path: Path, out: Path, current: Path, runs: Path) -> Path:
     if os.path.islink(path) and os.readlink(path) == link_target:
         return current
     if path.exists() or os.path.lexists(path):
-        if not os.path.lexists(current):
+        if not current.is_dir():  # no run yet (or its folder was deleted by hand)
             adopted = runs / f"adopted-{uuid.uuid4().hex[:12]}"
             adopted.mkdir(parents=True)
             _symlink_atomic(os.path.relpath(adopted, current.parent), current)

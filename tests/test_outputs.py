@@ -57,14 +57,11 @@ def _cli(inputs: Path, out: Path, *extra: str) -> int:
 
 # item 6 ---------------------------------------------------------------------------------------
 
-def _set_of(tag: str) -> dict[str, str]:
-    return {n: f"{tag}:{n}\n" * 20_000 for n in NAMES}
-
-
 KILLED_WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-        real_write, real_link = outputs._write_file, outputs._symlink_atomic
+    from pipeline import outputs
+    real_write, real_link = outputs._write_file, outputs._symlink_atomic
     def slow_write(*a):
         print("writing", flush=True)
         real_write(*a); time.sleep(0.02)
@@ -127,7 +124,8 @@ def test_a_run_killed_while_writing_then_rerun_equals_a_clean_run(tmp_path):
     script = tmp_path / "run.py"
     script.write_text(textwrap.dedent("""
         import sys, time
-                real = outputs._write_file
+        from pipeline import outputs
+        real = outputs._write_file
         def slow(*a):
             print("writing", flush=True); real(*a); time.sleep(0.05)
         outputs._write_file = slow
