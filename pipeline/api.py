@@ -15,7 +15,7 @@ from spacy.language import Language
 
 from pipeline.config import Settings
 from pipeline.entity_resolution import EntityRecord, apply_names, resolve_entities
-from pipeline.errors import NOTE_CODES, ConfigError, InputError, OutputError
+from pipeline.errors import ConfigError, InputError, OutputError, is_note
 from pipeline.export import (CONFLICT_COLUMNS, ENTITY_COLUMNS, ERROR_COLUMNS, FACT_COLUMNS, MENTION_COLUMNS,
                              PROVENANCE_COLUMNS, conflict_rows, entity_rows, error_rows, fact_rows, mention_rows,
                              provenance_rows, render_csv, to_frame as _to_frame)
@@ -58,7 +58,7 @@ class RunResult:
 
     def summary(self) -> str:
         counts = self.stored_summary if self.unchanged else _counts(self)
-        failed = len({e.path for e in self.errors if e.code not in NOTE_CODES})
+        failed = len({e.path for e in self.errors if not is_note(e.code)})
         skipped = sum(1 for e in self.errors if e.code == "E011")
         note = " (nothing new: outputs unchanged)" if self.unchanged else ""
         return (f"articles: {len(self.articles)} ({self.extracted} new, {self.from_store} from the store), {failed} failed, "
@@ -155,11 +155,11 @@ def run(inputs: list[str | Path], settings: Settings | None = None, *, write: bo
         quiet: bool = True) -> RunResult:
     """Read, extract what is new (the rest comes from the store), reconcile everything, and (by
     default) write every output CSV as one set. Outputs are never replaced when a named input does
-    not exist (ConfigError E044) or when nothing at all could be read (E045 in `errors`)."""
+    not exist (ConfigError E046) or when nothing at all could be read (E047 in `errors`)."""
     settings = settings or Settings()
     for raw in inputs:
         if not os.path.lexists(raw):
-            raise ConfigError("E044", path=raw)
+            raise ConfigError("E046", path=raw)
     if not write:
         return _run(inputs, settings, write=False, nlp=nlp, pset=pset, full=full, quiet=quiet)
     with run_lock(Path(settings.out)):  # two runs on the same outputs never interleave
@@ -200,8 +200,8 @@ def _run(inputs: list[str | Path], settings: Settings, *, write: bool, nlp: Lang
     result.seconds = time.perf_counter() - started
     if write:
         if not result.articles:  # nothing read: a typo or an empty folder never wipes earlier outputs
-            result.errors.append(ArticleError("", "ingest", "E045", str(InputError(
-                "E045", inputs=", ".join(map(str, inputs))))))
+            result.errors.append(ArticleError("", "ingest", "E047", str(InputError(
+                "E047", inputs=", ".join(map(str, inputs))))))
         else:
             write_outputs(result, settings, fingerprint=fingerprint)
     return result

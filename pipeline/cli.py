@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.config import load_settings
-from pipeline.errors import NOTE_CODES, ConfigError, InputError, OutputError, PatternError
+from pipeline.errors import ConfigError, InputError, OutputError, PatternError, is_note
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,7 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise ConfigError("E042", value=settings.workers)
     for raw in args.inputs:  # a typo'd path is a usage error, before any engine starts
         if not os.path.lexists(raw):
-            raise ConfigError("E044", path=raw)
+            raise ConfigError("E046", path=raw)
     if args.engine == "dask":
         from pipeline.api import write_outputs
         from pipeline.distributed import run_dask
@@ -90,14 +90,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = run([Path(p) for p in args.inputs], settings, full=args.full, quiet=args.quiet)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
-    problems = sorted((e for e in result.errors if e.code not in NOTE_CODES), key=lambda e: e.path)
+    problems = sorted((e for e in result.errors if not is_note(e.code)), key=lambda e: e.path)
     for error in problems[:20]:
         print(f"error: {error.message}", file=sys.stderr)
     if len(problems) > 20:
         print(f"... and {len(problems) - 20} more errors: see errors.csv", file=sys.stderr)
     if not result.articles:
-        if not any(e.code == "E045" for e in problems):
-            print("error: " + str(InputError("E045", inputs=", ".join(args.inputs))), file=sys.stderr)
+        if not any(e.code == "E047" for e in problems):
+            print("error: " + str(InputError("E047", inputs=", ".join(args.inputs))), file=sys.stderr)
         return 1
     if not args.quiet:
         print(result.summary())
@@ -114,14 +114,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = load_settings().with_overrides(out=args.facts, published=_check_date(args.published))
     result = run([Path(p) for p in args.inputs], settings, write=False)
     if not result.articles:
-        print("error: " + str(InputError("E045", inputs=", ".join(args.inputs))), file=sys.stderr)
+        print("error: " + str(InputError("E047", inputs=", ".join(args.inputs))), file=sys.stderr)
         return 1
     try:
         write_atomic(Path(args.out), render_report(result))
     except OSError as exc:
         raise OutputError("E060", path=args.out, reason=exc.strerror or str(exc)) from None
     print(f"wrote {args.out} ({len(result.rows)} facts, {len(result.articles)} articles)")
-    return 1 if [e for e in result.errors if e.code not in NOTE_CODES] else 0
+    return 1 if [e for e in result.errors if not is_note(e.code)] else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -32,14 +32,22 @@ class Messages:
     E041 = "no input files found under: {inputs}"
     E042 = "--workers must be 1 or more, got {value}"
     E043 = "--engine dask needs the optional extra: pip install 'press-facts[dask]'"
-    E044 = "input not found: {path} (nothing was read and no output was changed)"
-    E045 = "nothing could be read from: {inputs}; the outputs were left as they were"
+    E046 = "input not found: {path} (nothing was read and no output was changed)"
+    E047 = "nothing could be read from: {inputs}; the outputs were left as they were"
     E050 = "{path}: cannot read CSV: {reason}"
     E051 = "{path}: CSV lacks columns: {columns}"
     E060 = "{path}: cannot write the outputs: {reason}; the previous outputs are left as they were"
     E061 = "{path}: another run is writing these outputs (waited {seconds:.0f} s for its lock)"
     E062 = "{path}: cannot use the store: {reason}"
     E063 = "{path}: the store was unreadable or of another schema ({reason}); rebuilt"
+
+
+NOTE_CODES = frozenset({"E011", "E017"})  # notes about an input (a duplicate skipped, a bad date ignored): not failures
+
+
+def is_note(code: str) -> bool:
+    """True for a code that notes something about an input rather than a failed one."""
+    return code in NOTE_CODES
 
 
 class PressFactsError(Exception):
@@ -68,6 +76,3 @@ class OutputError(PressFactsError):
     """The outputs or the store cannot be written (read-only, disk full, locked): exit status 3,
     and the previous outputs are left exactly as they were."""
 
-
-# Codes that note something about an input without counting as a failed input (exit status 0).
-NOTE_CODES = frozenset({"E011", "E017"})

@@ -184,12 +184,12 @@ def test_a_typo_or_an_unreadable_input_never_replaces_the_outputs(tmp_path, fast
     assert _cli(_inputs(tmp_path / "in", good=GOOD), out) == 0
     before = _set(out)
     assert _cli(tmp_path / "inn", out) == 2
-    assert "E044" in capsys.readouterr().err
+    assert "E046" in capsys.readouterr().err
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "broken.json").write_text("{", encoding="utf-8")
     assert _cli(bad, out) == 1
-    assert "E045" in capsys.readouterr().err
+    assert "E047" in capsys.readouterr().err
     assert _set(out) == before
 
 
@@ -197,7 +197,7 @@ def test_report_with_a_bad_path_writes_nothing_and_says_so(tmp_path, fast_model,
     """Item 7: `report` with a typo'd path wrote an empty page and printed nothing."""
     page = tmp_path / "report.html"
     assert main(["report", str(tmp_path / "typo"), "--out", str(page), "--facts", str(tmp_path / "facts.csv")]) == 2
-    assert "E044" in capsys.readouterr().err and not page.exists()
+    assert "E046" in capsys.readouterr().err and not page.exists()
 
 
 def test_mentions_go_beside_the_facts_given_by_out(tmp_path, fast_model):
