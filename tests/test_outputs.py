@@ -207,6 +207,14 @@ def test_mentions_go_beside_the_facts_given_by_out(tmp_path, fast_model):
     assert not Path("data").exists()
 
 
+def test_settings_with_an_out_keep_the_mentions_beside_it(tmp_path):
+    """Item 7, library side: Settings(out=...) wrote mentions to ./data/mentions.csv."""
+    assert Settings(out=tmp_path / "o" / "facts.csv").mentions == tmp_path / "o" / "mentions.csv"
+    assert Settings(out=tmp_path / "facts.csv", mentions=tmp_path / "m.csv").mentions == tmp_path / "m.csv"
+    assert Settings().mentions == Path("data/mentions.csv")
+    assert Settings().with_overrides(out=str(tmp_path / "x.csv")).mentions == tmp_path / "mentions.csv"
+
+
 def test_tests_never_run_in_the_project_folder():
     """Item 7: `make test` overwrote data/facts.csv; every test now runs in a temporary folder."""
     assert Path.cwd().resolve() != ROOT and ROOT not in Path.cwd().resolve().parents
