@@ -24,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="extract facts from files or folders")
     run.add_argument("inputs", nargs="+", help=".txt, .md, .html, .json or .jsonl files, or folders of them")
     run.add_argument("--out", help="facts CSV (default data/facts.csv); errors, conflicts and provenance CSVs go beside it")
-    run.add_argument("--mentions", help="mentions CSV (default data/mentions.csv)")
+    run.add_argument("--mentions", help="mentions CSV (default: mentions.csv beside the facts CSV)")
     run.add_argument("--published", help="publication date YYYY-MM-DD for articles that state none in a field")
     run.add_argument("--model", help="spaCy model name (default en_core_web_sm, with fallbacks)")
     run.add_argument("--patterns", dest="patterns_dir", help="patterns folder (default: the project's patterns/)")
