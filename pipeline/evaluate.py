@@ -8,6 +8,7 @@ an unmerged duplicate and counts against precision.
 from __future__ import annotations
 
 import csv
+import sys
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -119,10 +120,26 @@ def score_rows(predicted: list[dict[str, str]], gold: list[dict[str, str]]) -> S
     return score
 
 
+def _read_long_fields(path: Path | str) -> list[dict[str, str]]:
+    """Read a CSV whose fields exceed csv's default limit, restoring that limit afterwards."""
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+    except (OSError, csv.Error, UnicodeDecodeError) as exc:
+        raise ConfigError("E050", path=path, reason=exc) from exc
+    finally:
+        csv.field_size_limit(previous)
+
+
 def read_csv(path: Path | str, required: tuple[str, ...] = ()) -> list[dict[str, str]]:
     try:
         with open(path, newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
+    except csv.Error as exc:
+        if "field larger than field limit" not in str(exc):
+            raise ConfigError("E050", path=path, reason=exc) from exc
+        rows = _read_long_fields(path)  # evidence longer than the csv module's default limit
     except (OSError, csv.Error, UnicodeDecodeError) as exc:
         raise ConfigError("E050", path=path, reason=exc) from exc
     missing = [c for c in required if rows and c not in rows[0]]

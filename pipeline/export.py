@@ -6,6 +6,7 @@ import io
 import os
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -23,18 +24,34 @@ PROVENANCE_COLUMNS = ("subject", "attribute", "period", "modality", "value", "ar
 ENTITY_COLUMNS = ("id", "name", "kind", "aliases", "articles", "n_mentions")
 NUMERIC_COLUMNS = {"value", "start", "end", "n_sources", "confidence", "chosen_value", "n_mentions"}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:/-?\d+(?:\.\d+)?)?")
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_JOINED_COLUMNS = {"sources", "values", "rule_ids", "articles", "aliases"}  # ;- or |-joined lists
+_JOINERS = re.compile(r"([;|])")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _is_dangerous(text: str) -> bool:
+    """A spreadsheet runs it as a formula: its first character that is not a space (after
+    folding full-width forms such as '＝') is =, +, -, @, or it starts with a tab or line break."""
+    if text.startswith(_DANGEROUS):
+        return True
+    head = unicodedata.normalize("NFKC", text.lstrip(" \u00a0\u3000")[:1])
+    return head.startswith(_DANGEROUS)
 
 
 def safe_cell(value: object, column: str) -> str:
     """Neutralize cells a spreadsheet would run as a formula (OWASP CSV injection) by prefixing
-    a quote; numbers in numeric columns are left as they are."""
-    text = "" if value is None else str(value)
+    a quote; numbers in numeric columns are left as they are. In a joined column every part is
+    checked (a spreadsheet splitting on ';' sees each one as a cell). Control characters (NUL...)
+    are removed."""
+    text = _CONTROL.sub("", "" if value is None else str(value))
     if column in NUMERIC_COLUMNS and _NUMBER.fullmatch(text):
         return text
-    if text.startswith(_DANGEROUS):
-        return "'" + text
-    return text
+    if column in _JOINED_COLUMNS or column in NUMERIC_COLUMNS:
+        parts = _JOINERS.split(text)
+        return "".join(p if i % 2 or not _is_dangerous(p) or (column in NUMERIC_COLUMNS and _NUMBER.fullmatch(p))
+                       else "'" + p for i, p in enumerate(parts))
+    return "'" + text if _is_dangerous(text) else text
 
 
 def render_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -46,6 +63,15 @@ def render_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
+def _file_mode(path: Path) -> int:
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def write_atomic(path: Path, content: str) -> None:
     """Write to a temporary file beside `path`, fsync, then rename over it: readers see the old
     file or the new one, never half of one."""
@@ -53,6 +79,7 @@ def write_atomic(path: Path, content: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _file_mode(path))  # mkstemp makes 0600; keep the file's mode, else the umask's
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(content)
             fh.flush()

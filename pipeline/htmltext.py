@@ -71,7 +71,9 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
     doc = None
     if markup.strip():
         try:
-            doc = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False,
+            # trafilatura unescapes the text once more after the parser did: '&amp;' is escaped
+            # once more first, so 'AT&amp;amp;T' stays 'AT&amp;T' and 'AT&amp;T' is 'AT&T'
+            doc = trafilatura.bare_extraction(markup.replace("&amp;", "&amp;amp;"), with_metadata=True, include_comments=False,
                                               include_tables=True, include_images=False, deduplicate=False,
                                               favor_precision=True)
         except (ValueError, TypeError, AttributeError):  # lxml gives up on some broken pages
@@ -84,7 +86,8 @@ def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
             text = f"{title}\n{text}"
         meta = {"title": title, "url": doc.url or ""}
     else:  # too short or too odd for main-text extraction: every visible line, still without scripts
-        text = trafilatura.html2txt(markup) if markup.strip() else ""
+        page = markup if re.search(r"<body\b", markup, re.I) else f"<html><body>{markup}</body></html>"  # a bare fragment
+        text = trafilatura.html2txt(page) if markup.strip() else ""
         meta = {"title": "", "url": ""}
     meta["published"] = publication_date(markup) if markup.strip() else ""
     return _paragraphs(text), meta

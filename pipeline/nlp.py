@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import importlib.util
+import re
+from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
 import spacy
@@ -46,7 +48,61 @@ def press_sentence_breaks(doc: Doc) -> Doc:
               and prev.pos_ not in ("ADP", "DET", "CCONJ", "SCONJ", "AUX", "PART", "PRON")
               and (prev.text == ")" or (not prev.is_punct and (prev.is_lower or prev.like_num)))):
             token.is_sent_start = True
+    _bound_sentence_length(doc)
     return doc
+
+
+MAX_SENTENCE_TOKENS = 256  # far above a real sentence; keeps every per-sentence step linear in the Doc
+
+
+def _bound_sentence_length(doc: Doc, limit: int = MAX_SENTENCE_TOKENS) -> None:
+    """A run without sentence ends (a minified blob, a list with no full stop, a hostile input)
+    is cut into pieces of at most `limit` tokens, so no sentence-local step works on the whole
+    text for each of its values; the cut goes after a punctuation mark near the limit if any."""
+    since = 0
+    last_punct = -1
+    for i in range(1, len(doc)):
+        token = doc[i]
+        if token.is_sent_start:
+            since, last_punct = 0, -1
+            continue
+        since += 1
+        if doc[i - 1].is_punct:
+            last_punct = i
+        if since >= limit:
+            cut = last_punct if last_punct > i - limit // 4 else i
+            doc[cut].is_sent_start = True
+            since, last_punct = i - cut, -1
+
+
+LONG_RUN = 500  # characters without a space; spaCy's affix splitting is quadratic in a word's length
+
+
+class BoundedTokenizer:
+    """The model's tokenizer, given no run of more than LONG_RUN characters without a space: a
+    longer run (minified JSON, a base64 blob) is tokenized in pieces of LONG_RUN characters and the
+    pieces' Docs joined with `Doc.from_docs`, so the text and every offset stay the same."""
+
+    def __init__(self, inner: Any, limit: int = LONG_RUN) -> None:
+        self.inner = inner
+        self.limit = limit
+        self.long_run = re.compile(rf"\S{{{limit + 1},}}")
+
+    def __call__(self, text: str) -> Doc:
+        runs = list(self.long_run.finditer(text))
+        if not runs:
+            return self.inner(text)
+        cuts = [0]
+        for run in runs:
+            cuts.extend(range(run.start(), run.end(), self.limit))
+        cuts = sorted(set(cuts[1:]) - {0})
+        pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)]) if b > a]
+        return Doc.from_docs([self.inner(piece) for piece in pieces], ensure_whitespace=False)
+
+    def __getattr__(self, name: str) -> Any:  # explain, to_disk...: the model's tokenizer answers
+        if name == "inner" or name.startswith("__"):
+            raise AttributeError(name)  # never recurse while unpickling
+        return getattr(self.inner, name)
 
 
 def model_candidates(configured: str) -> list[str]:
@@ -122,6 +178,8 @@ class PressEntityRuler(EntityRuler):
             for i, word in enumerate([t.lower_ for t in doc] if attr == "LOWER" else [t.text for t in doc]):
                 index.setdefault(word, []).append(i)
         sentences = doc.has_annotation("SENT_START")
+        bounds: list[tuple[int, int]] | None = None
+        starts: list[int] = []
         out: list[tuple[int, int, int]] = []
         for needs, matcher in self.gated:
             if not needs:
@@ -133,9 +191,12 @@ class PressEntityRuler(EntityRuler):
             if not sentences:
                 out.extend(matcher(doc))
                 continue
-            spans = {doc[i].sent for i in min(hits, key=len)}
-            for sent in sorted(spans, key=lambda span: span.start):
-                out.extend((m_id, sent.start + s, sent.start + e) for m_id, s, e in matcher(sent))
+            if bounds is None:
+                bounds = [(sent.start, sent.end) for sent in doc.sents]  # once per Doc, not once per hit
+                starts = [start for start, _ in bounds]
+            chosen = sorted({bisect_right(starts, i) - 1 for i in min(hits, key=len)})
+            for start, end in (bounds[n] for n in chosen):
+                out.extend((m_id, start + s, start + e) for m_id, s, e in matcher(doc[start:end]))
         return out
 
     def match(self, doc: Doc):
@@ -162,6 +223,7 @@ def build_nlp(settings: Settings, pset: PatternSet | None = None) -> tuple[Langu
     pset = pset or load_patterns(settings.patterns_dir)
     nlp = load_model(settings.model)
     index_attribute_ruler(nlp)  # same annotations, found by lookup (see pipeline/matching.py)
+    nlp.tokenizer = BoundedTokenizer(nlp.tokenizer)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("press_sentence_breaks", before="parser")
     ruler = nlp.add_pipe("press_entity_ruler", after="ner")

@@ -135,6 +135,7 @@ def _alternation(words: Any, *, boundary: str = "word", case_sensitive: bool = F
     return rf"\b{body}(?![\w²])"
 
 
+
 def build_macros(lex: dict[str, Any]) -> dict[str, str]:
     """The regex body behind each {MACRO} of a value template, built from the lexicon."""
     months = [m.capitalize() for m in lex["months"]] + [m.upper() for m in lex["months"] if len(m) > 3]

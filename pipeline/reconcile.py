@@ -121,9 +121,10 @@ def specificity(fact: Fact) -> tuple[int, int, str]:
     return (0 if fact.modifier else 1), len(fact.value), fact.value
 
 
-def source_order(fact: Fact) -> tuple[int, str, str, int, str]:
-    """Earliest source first: known dates before unknown, then article id, then position."""
-    return (0 if fact.published else 1), fact.published, fact.article_id, fact.start, fact.value
+def source_order(fact: Fact) -> tuple[int, str, str, int, str, str]:
+    """Earliest source first: known dates before unknown, then the sentence's text and position,
+    and only then the article id, so renaming or reordering input files never changes a choice."""
+    return (0 if fact.published else 1), fact.published, fact.evidence, fact.start, fact.value, fact.article_id
 
 
 @dataclass(frozen=True)

@@ -193,7 +193,7 @@ def render_report(result: RunResult) -> str:
     script_hash = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>press-facts review</title>"
              f"<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'; "
-             f"img-src data:; script-src 'sha256-{script_hash}'\"><style>{STYLE}</style></head><body>",
+             f"img-src data:; script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'\"><style>{STYLE}</style></head><body>",
              f"<header><h1>press-facts review</h1><div>{len(result.articles)} articles · {len(rows)} facts · "
              f"{shown.count('conflict')} disagreements between sources · {shown.count('ambiguous')} ambiguous in one source"
              f"</div></header><main>",

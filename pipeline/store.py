@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline import __version__
+from pipeline.errors import OutputError
 from pipeline.types import Article, Fact, Mention
 
 SCHEMA = """
@@ -66,16 +69,62 @@ def model_version(name: str) -> str:
     return "unknown"
 
 
+SCHEMA_VERSION = 2  # PRAGMA user_version; a store of any other version is rebuilt (it is a cache)
+_COLUMNS = {"meta": ["key", "value"], "extractions": ["key", "stamp", "article_id", "mentions", "facts"]}
+
+
+class StoreCorrupt(Exception):
+    """The store file is damaged (not a database, truncated, malformed): it is rebuilt."""
+
+
 class Store:
-    """A thin wrapper over one SQLite file; use as a context manager."""
+    """A thin wrapper over one SQLite file; use as a context manager.
+
+    The store is a cache of extractions: a file that is not a database, is damaged or has another
+    schema version is deleted and rebuilt (`rebuilt` says why); a store that cannot be written
+    (read-only, full disk) raises a coded OutputError (E062)."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+        self.rebuilt = ""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = self._open()
+        except StoreCorrupt as exc:
+            self.rebuilt = str(exc)
+            destroy(self.path)
+            try:
+                self.db = self._open()
+            except (StoreCorrupt, sqlite3.Error) as again:
+                raise OutputError("E062", path=self.path, reason=str(again)) from None
+        except OSError as exc:
+            raise OutputError("E062", path=self.path, reason=exc.strerror or str(exc)) from None
+
+    def _open(self) -> sqlite3.Connection:
+        db = None
+        try:
+            db = sqlite3.connect(self.path, timeout=30)
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {name: [c[1] for c in db.execute(f"PRAGMA table_info({name})")] for name in _COLUMNS}
+            if any(tables.values()) and (version != SCHEMA_VERSION or tables != _COLUMNS):
+                db.close()
+                raise StoreCorrupt(f"schema version {version}, expected {SCHEMA_VERSION}")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            with db:
+                db.executescript(SCHEMA)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            return db
+        except sqlite3.OperationalError as exc:
+            if db is not None:
+                db.close()
+            if _is_corruption(exc):
+                raise StoreCorrupt(str(exc)) from None
+            raise OutputError("E062", path=self.path, reason=str(exc)) from None
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
+            if db is not None:
+                db.close()
+            raise StoreCorrupt(str(exc)) from None
 
     def __enter__(self) -> "Store":
         return self
@@ -125,6 +174,32 @@ class Store:
                     yield ([Mention(*row) for row in json.loads(mentions)], [_fact(row) for row in json.loads(facts)])
 
 
+def _is_corruption(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return not isinstance(exc, sqlite3.OperationalError) or "malformed" in text or "not a database" in text
+
+
+def destroy(path: Path) -> None:
+    """Delete a store file and its WAL side files."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+@contextmanager
+def store_errors(path: Path) -> Iterator[None]:
+    """Damage found while using the store becomes StoreCorrupt (the run rebuilds it); a store that
+    cannot be written becomes a coded OutputError."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if _is_corruption(exc):
+            raise StoreCorrupt(str(exc)) from None
+        raise OutputError("E062", path=path, reason=str(exc)) from None
+
+
 def _fact(row: list[object]) -> Fact:
     return Fact(*row)
 
@@ -134,7 +209,7 @@ def count(path: Path | str) -> int:
     try:
         with sqlite3.connect(path) as db:
             return db.execute("SELECT COUNT(*) FROM extractions").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet, or locked by a writer
+    except sqlite3.Error:  # not created yet, locked by a writer, or damaged
         return 0
 
 

@@ -267,7 +267,7 @@ def datapackage(folder: Path, facts_csv: Path, mentions_csv: Path, typed_columns
     """A Frictionless data package describing every output file in `folder`: the CSVs (what a
     validator checks them against) and the typed Parquet tables (with their pandas dtypes)."""
     def rel(path: Path) -> str:
-        return Path(os.path.relpath(Path(path).resolve(), Path(folder).resolve())).as_posix()
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(folder))).as_posix()  # outputs may be links
 
     csv_dialect = {"header": True, "delimiter": ",", "quoteChar": '"'}
     resources: list[dict[str, object]] = []
@@ -288,6 +288,28 @@ def datapackage(folder: Path, facts_csv: Path, mentions_csv: Path, typed_columns
     return {"name": "press-facts-output", "title": "press-facts output",
             "description": "Reconciled facts from press releases; every column of every file described.",
             "resources": resources}
+
+
+def parquet_bytes(frame) -> bytes:
+    """A typed table as Parquet bytes (the same frame gives the same bytes)."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def typed_output_files(rows, mentions, folder: Path, facts_csv: Path, mentions_csv: Path) -> dict[Path, bytes | str]:
+    """facts.parquet, mentions.parquet and datapackage.json (beside facts.csv) as contents, for the
+    output set that is replaced as a whole (pipeline/outputs.py)."""
+    facts = fact_frame(rows)
+    ments = mention_frame(mentions)
+    package = datapackage(folder, facts_csv, mentions_csv, {"facts": list(facts.columns), "mentions": list(ments.columns)})
+    return {Path(folder) / "facts.parquet": parquet_bytes(facts), Path(folder) / "mentions.parquet": parquet_bytes(ments),
+            Path(folder) / "datapackage.json": json.dumps(package, indent=2, ensure_ascii=False) + "\n"}
 
 
 def write_typed_outputs(rows, mentions, folder: Path, facts_csv: Path, mentions_csv: Path) -> None:

@@ -11,6 +11,13 @@ from pipeline.types import Article
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _run_in_a_temporary_folder(tmp_path_factory, monkeypatch):
+    """Every test runs in a fresh temporary working folder: an output path left at its default
+    (data/facts.csv) lands there, never in the project (`make test` once overwrote data/facts.csv)."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 @pytest.fixture(scope="session")
 def nlp_pset():
     from pipeline.nlp import build_nlp

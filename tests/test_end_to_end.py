@@ -81,7 +81,8 @@ def test_cli_exit_codes(tmp_path):
     assert "bad.json" in errors and "E004" in errors
     assert "Sunderland plant,investment,450000000" in out.read_text(encoding="utf-8")
     assert main(["run", str(tmp_path / "in"), "--published", "16/09/2025", "--quiet"]) == 2
-    assert main(["run", str(tmp_path / "nothing-here")]) == 1
+    assert main(["run", str(tmp_path / "nothing-here"), "--out", str(out)]) == 2  # a typo: usage error, nothing written
+    assert "Sunderland plant,investment,450000000" in out.read_text(encoding="utf-8")
 
 
 def test_console_entry_point_and_module_run(tmp_path):

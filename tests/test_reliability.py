@@ -56,28 +56,30 @@ def test_a_batch_of_bad_files(tmp_path, shared_nlp, monkeypatch):
     (d / "oneline.txt").write_bytes(b"x" * (5 * 1024 * 1024))
     (d / "locked.txt").write_text("Renault invested €10 million.", encoding="utf-8")
     (d / "loop").symlink_to(d, target_is_directory=True)
-    real_read = Path.read_bytes
+    from pipeline import guards
 
-    def read_bytes(self):
-        if self.name == "locked.txt":
+    real_read = guards.read_capped
+
+    def read_capped(path, max_bytes):
+        if Path(path).name == "locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_read(path, max_bytes)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr("pipeline.ingest.read_capped", read_capped)
     result = _run(tmp_path, shared_nlp)
     ids = sorted(a.id for a in result.articles)
     assert ids == ["bad-utf8", "copy", "cp1252", "german", "j1", "latin1", "script", "utf16"]  # files in name order
     errors = _errors(tmp_path)
     errors.pop("lines.jsonl")  # its bad lines: test_jsonl_reports_every_bad_line
     assert errors == {"empty.txt": "E001", "image.html": "E002", "nul.txt": "E002", "broken.json": "E004",
-                      "good.txt": "E011", "huge.txt": "E012", "oneline.txt": "E012", "locked.txt": "E003"}
+                      "good.txt": "E011", "huge.txt": "E015", "oneline.txt": "E015", "locked.txt": "E003"}
     facts = (tmp_path / "out" / "facts.csv").read_text(encoding="utf-8")
     for expected in ("Douai plant,investment,550000000", "Ghent plant,investment,1000000000",
                      "Kenitra plant,investment,2000000000", "Valenciennes plant,investment,400000000"):
         assert expected in facts
     assert "alert" not in (tmp_path / "out" / "mentions.csv").read_text(encoding="utf-8")
     messages = [e.message for e in result.errors]
-    assert any("huge.txt" in m and "too large" in m for m in messages)
+    assert any("huge.txt" in m and "refused before reading" in m for m in messages)  # byte cap (issue 16)
 
 
 def test_jsonl_reports_every_bad_line(tmp_path, shared_nlp):
@@ -85,7 +87,7 @@ def test_jsonl_reports_every_bad_line(tmp_path, shared_nlp):
     d.mkdir()
     (d / "lines.jsonl").write_text('{"id": "j1", "text": "Kia will invest $1bn in its Zilina plant."}\n{oops\n{"text": 5}\n', encoding="utf-8")
     result = _run(tmp_path, shared_nlp)
-    assert sorted((e.path.rsplit(":", 1)[1], e.code) for e in result.errors) == [("2", "E005"), ("3", "E009")]
+    assert sorted((e.path.rsplit(":", 1)[1], e.code) for e in result.errors) == [("2", "E005"), ("3", "E016")]  # text not a string
 
 
 @pytest.mark.parametrize("text", [

@@ -4,9 +4,10 @@
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from pipeline.extract.numbers import format_number, lookup, parse_digits, parse_word_number, scale_factor
+from pipeline.extract.numbers import EXACT, format_number, lookup, parse_decimal, parse_digits, parse_word_number, scale_decimal
 
 
 def currency_code(groups: dict[str, str], lexicon: dict[str, Any]) -> str:
@@ -21,16 +22,18 @@ def currency_code(groups: dict[str, str], lexicon: dict[str, Any]) -> str:
     return ""
 
 
-def amount(groups: dict[str, str], lexicon: dict[str, Any], suffix: str = "") -> float | None:
+def amount(groups: dict[str, str], lexicon: dict[str, Any], suffix: str = "") -> Decimal | None:
+    """The exact amount (a Decimal: no float rounding, however many digits)."""
     num = groups.get("num" + suffix) or groups.get("numa" + suffix)
-    base = parse_digits(num) if num else None
+    base = parse_decimal(num) if num else None
     if base is None and groups.get("wordnum" + suffix):
-        base = parse_word_number(groups["wordnum" + suffix], lexicon)
+        word = parse_word_number(groups["wordnum" + suffix], lexicon)
+        base = Decimal(str(word)) if word is not None else None
     if base is None and groups.get("one" + suffix):  # 'a million dollars', 'a dollar and 42 cents'
-        base = 1.0
+        base = Decimal(1)
     if base is None:
         return None
-    return base * scale_factor(groups.get("scale" + suffix), lexicon["scales"])
+    return EXACT.multiply(base, scale_decimal(groups.get("scale" + suffix), lexicon["scales"]))
 
 
 def minor_share(groups: dict[str, str], lexicon: dict[str, Any]) -> float:
@@ -51,16 +54,17 @@ def normalize_money(groups: dict[str, str], lexicon: dict[str, Any]) -> dict[str
         part = parse_digits(groups["cents"]) if groups.get("cents") else parse_word_number(groups["wordnum2"], lexicon)
         if part is None or part >= 100:
             return {"value": "", "unit": code, "modifier": modifier}
-        return {"value": format_number(round(low + part * minor_share(groups, lexicon), 6)), "unit": code, "modifier": modifier}
+        share = Decimal(str(minor_share(groups, lexicon)))
+        return {"value": format_number(low + Decimal(str(part)) * share), "unit": code, "modifier": modifier}
     if low is not None and not code and (groups.get("minor") or groups.get("minorc")):
         code = lookup(lexicon["currency_minor_codes"], groups.get("minor")) or "USD"
-        return {"value": format_number(round(low * minor_share(groups, lexicon), 6)), "unit": code, "modifier": modifier}
+        return {"value": format_number(low * Decimal(str(minor_share(groups, lexicon)))), "unit": code, "modifier": modifier}
     if low is None or not code:
         return {"value": "", "unit": code, "modifier": modifier}
     if groups.get("num2"):
         high = amount(groups, lexicon, "2")
         if high is not None:
             if not groups.get("scale") and groups.get("scale2"):
-                low *= scale_factor(groups["scale2"], lexicon["scales"])  # "$10-12bn"
+                low = EXACT.multiply(low, scale_decimal(groups["scale2"], lexicon["scales"]))  # "$10-12bn"
             return {"value": f"{format_number(low)}/{format_number(high)}", "unit": code, "modifier": modifier}
     return {"value": format_number(low), "unit": code, "modifier": modifier}

@@ -1,17 +1,20 @@
 """Shared number parsing: digits with any separator, decimal commas, scales and number words."""
 from __future__ import annotations
 
+import math
 import re
+from decimal import Context, Decimal
 from typing import Any
 
 _SPACES = " \u00a0\u202f"
 
 
-def parse_digits(text: str) -> float | None:
-    """Parse '50,729', '50 729', '1.2', '12,5', '1.234,5' (comma + 3 digits = thousands; else decimal).
+def parse_decimal(text: str) -> Decimal | None:
+    """Parse '50,729', '50 729', '1.2', '12,5', '1.234,5' exactly (comma + 3 digits = thousands;
+    else decimal); None when it is not a number.
 
-    >>> parse_digits("50 729"), parse_digits("12,5"), parse_digits("1,200")
-    (50729.0, 12.5, 1200.0)
+    >>> parse_decimal("50 729"), parse_decimal("12,5"), parse_decimal("1,200")
+    (Decimal('50729'), Decimal('12.5'), Decimal('1200'))
     """
     raw = text.strip()
     for ch in _SPACES:
@@ -24,10 +27,23 @@ def parse_digits(text: str) -> float | None:
         raw = raw.replace(",", "")
     elif re.fullmatch(r"\d+,\d+", raw):  # decimal comma: 12,5 or 1,25
         raw = raw.replace(",", ".")
-    try:
-        return float(raw)
-    except ValueError:
+    if not re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", raw):
         return None
+    return Decimal(raw)
+
+
+def parse_digits(text: str) -> float | None:
+    """Parse '50,729', '50 729', '1.2', '12,5', '1.234,5' (comma + 3 digits = thousands; else decimal);
+    None when it is not a number or too large for a float.
+
+    >>> parse_digits("50 729"), parse_digits("12,5"), parse_digits("1,200")
+    (50729.0, 12.5, 1200.0)
+    """
+    value = parse_decimal(text)
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def lookup(table: dict[str, Any], key: str | None) -> Any:
@@ -87,8 +103,27 @@ def scale_factor(word: str | None, table: dict[str, float]) -> float:
     return float(value) if value is not None else 1.0
 
 
-def format_number(value: float) -> str:
-    """Plain decimal text with no exponent: 550000000, 66.7, 0.5."""
+EXACT = Context(prec=10_000)  # products of amounts and scales are never rounded
+
+
+def scale_decimal(word: str | None, table: dict[str, float]) -> Decimal:
+    """The exact multiplier of a scale word ('million' -> 1000000)."""
+    if not word:
+        return Decimal(1)
+    value = lookup(table, word)
+    return Decimal(str(value)) if value is not None else Decimal(1)
+
+
+def format_number(value: float | Decimal) -> str:
+    """Plain decimal text with no exponent: 550000000, 66.7, 0.5; "" for a value that is not a
+    finite number. A Decimal is written exactly, however many digits it has."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return ""
+        text = format(value, "f")  # exact: normalize() would round to the context's 28 digits
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if not math.isfinite(value):
+        return ""
     if value == int(value) and abs(value) < 1e18:
         return str(int(value))
-    return f"{value:.6f}".rstrip("0").rstrip(".")
+    return format_number(Decimal(f"{value:.6f}"))

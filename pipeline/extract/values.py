@@ -7,7 +7,6 @@ QUANTITY: "in 2024" is a date, not a count), then position. Numbers inside a nam
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
@@ -32,6 +31,7 @@ class ValueMatch:
 
 WINDOW_BEFORE, WINDOW_AFTER = 60, 90  # around the general anchors (a match is never longer)
 ANCHORED_WINDOW = 120  # either side of a template's own anchor (its rare macro: a currency, a month...)
+WORD_TAIL = 40  # a window ends at the next space, but at most this far past its nominal end
 
 
 def _anchor_regex(pset: PatternSet) -> re.Pattern[str]:
@@ -61,7 +61,8 @@ def windows(text: str, pset: PatternSet, anchor: re.Pattern[str] | None = None) 
             spans.append((start, end))
     out = []
     for start, end in spans:
-        while end < len(text) and not text[end].isspace():
+        limit = min(len(text), end + WORD_TAIL)  # a run without spaces never drags a window to the end
+        while end < limit and not text[end].isspace():
             end += 1
         out.append((start, end))
     return out
@@ -86,17 +87,17 @@ def find_value_matches(text: str, pset: PatternSet, blocked: list[tuple[int, int
                 candidates.append(ValueMatch(pattern.label, pattern.id, start, end, groups, pattern.noun))
     candidates.sort(key=lambda c: (-(c.end - c.start), PRIORITY[c.label], c.start, c.pattern_id))
     chosen: list[ValueMatch] = []
-    starts: list[int] = []  # the chosen spans, disjoint, by start (so their ends are in order too)
-    ends: list[int] = []
+    taken = bytearray(len(text) + 1)  # one flag per character: the overlap test costs a match's length
+    in_entity = bytearray(len(text) + 1)
+    for s, e in blocked:
+        in_entity[s:e] = b"\x01" * max(0, e - s)
     for cand in candidates:
-        i = bisect.bisect_left(starts, cand.end)  # the chosen spans that start before cand ends
-        if i and ends[i - 1] > cand.start:  # a binary search, not a scan: linear in the candidates
+        if 1 in taken[cand.start:cand.end]:
             continue
-        if cand.label in ("DATE", "QUANTITY") and any(cand.start < e and s < cand.end for s, e in blocked):
+        if cand.label in ("DATE", "QUANTITY") and 1 in in_entity[cand.start:cand.end]:
             continue
         chosen.append(cand)
-        starts.insert(i, cand.start)
-        ends.insert(i, cand.end)
+        taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
     return sorted(chosen, key=lambda c: (c.start, c.end))
 
 

@@ -27,6 +27,7 @@ Reasons a value feeds no fact (the `fact` column of mentions.csv says which):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -121,17 +122,24 @@ def _borrow_units(view: ArticleView, values: list[Mention]) -> list[Mention]:
     """A count with no unit takes the unit of the nearest count of its sentence that has one
     ('created 650 jobs ... to increase that number to 1,000': 1,000 jobs); a bare year after a
     key-figure label is a date ('FOUNDED IN: 1970')."""
+    starts = [s.start for s in view.sentences]
+
+    def sentence(char: int) -> int:
+        return bisect_right(starts, char) - 1
+
+    with_unit: dict[int, list[Mention]] = {}  # sentence -> its counts that have a unit
+    for o in values:
+        if o.label == "QUANTITY" and o.unit:
+            with_unit.setdefault(sentence(o.start), []).append(o)
     out = []
     for v in values:
         if v.label == "QUANTITY" and not v.unit and re.fullmatch(r"(?:19|20)\d\d", v.text.strip()) and \
                 key_figure_label(view.text, v.start):  # 'FOUNDED IN: 1970' is a date
             v = replace(v, label="DATE", precision="year")
         if v.label == "QUANTITY" and not v.unit:
-            sent = next((s for s in view.sentences if s.start <= v.start < s.end), None)
-            siblings = [o for o in values if o is not v and o.label == "QUANTITY" and o.unit and sent is not None
-                        and sent.start <= o.start < sent.end]
+            siblings = with_unit.get(sentence(v.start), [])
             if siblings:
-                nearest = min(siblings, key=lambda o: abs(o.start - v.start))
+                nearest = min(siblings, key=lambda o: (abs(o.start - v.start), o.start))
                 v = replace(v, unit=nearest.unit)
         out.append(v)
     return out
