@@ -66,9 +66,11 @@ def read_capped(path: Path, max_bytes: int) -> bytes:
 
 
 def guard_markup(markup: str) -> str:
-    """Escape every `<` that does not start a complete tag before the next `<` (linear: each test
-    scans only to the next angle bracket)."""
-    return _STRAY_LT.sub("&lt;", markup)
+    """Every `<` that does not start a complete tag before the next `<` (linear: each test scans
+    only to the next angle bracket): one that opens a broken tag ('<a<a<a', '<!--' with no end),
+    which a browser would not show, is dropped; any other ('x < 5') is escaped and stays text."""
+    return _STRAY_LT.sub(lambda m: "" if markup[m.end():m.end() + 1][:1].isalpha() or markup[m.end():m.end() + 1] in "/!?"
+                         and markup[m.end():m.end() + 1] else "&lt;", markup)
 
 
 def clean_text(text: str) -> str:

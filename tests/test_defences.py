@@ -226,3 +226,10 @@ def test_the_report_forbids_base_and_form_targets():
 
     page = render_report(RunResult())
     assert "base-uri 'none'" in page and "form-action 'none'" in page
+
+
+def test_a_broken_tag_opener_is_dropped_and_a_lone_angle_bracket_stays_text():
+    from pipeline.guards import guard_markup
+
+    assert guard_markup("<p>x < 5 and <a<a<a <b>bold</b> <3</p>") == "<p>x &lt; 5 and aaa <b>bold</b> &lt;3</p>"
+    assert guard_markup("<p>ok</p>") == "<p>ok</p>"
