@@ -79,13 +79,18 @@ def _check_vocab(row: dict[str, Any]) -> str:
     return ""
 
 
-def _load_subject_words(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> Any:
+    """A JSON pattern file, or a coded error naming it (missing: E025, invalid: E020 with the line)."""
     if not path.is_file():
         raise PatternError("E025", path=path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise PatternError("E020", path=path, line=exc.lineno, reason=exc.msg) from exc
+
+
+def _load_subject_words(path: Path) -> dict[str, Any]:
+    data = read_json(path)
     if not isinstance(data, dict):
         raise PatternError("E024", path=path, line=1, id="-", reason="must be a JSON object")
     for key, kind in SUBJECT_WORD_KEYS.items():

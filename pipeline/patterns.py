@@ -21,7 +21,7 @@ from typing import Any
 
 from pipeline.errors import PatternError
 from pipeline.pattern_schemas import (ENTITY_LABELS, VALUE_LABELS, _check_attribute, _check_entity_rule, _check_role,
-                                      _check_vocab, _load_subject_words)
+                                      _check_vocab, _load_subject_words, read_json)
 
 try:  # the regex parser of the standard library (re._parser since Python 3.11)
     import re._constants as sre_constants
@@ -320,13 +320,7 @@ def _load_checked(path: Path, required: tuple[str, ...], check: Any = None) -> l
 def load_patterns(directory: Path | str) -> PatternSet:
     """Load and validate every pattern file in `directory` (raises PatternError)."""
     directory = Path(directory)
-    lex_path = directory / "lexicon.json"
-    if not lex_path.is_file():
-        raise PatternError("E025", path=lex_path)
-    try:
-        lexicon = json.loads(lex_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise PatternError("E020", path=lex_path, line=exc.lineno, reason=exc.msg) from exc
+    lexicon = read_json(directory / "lexicon.json")
     macros = build_macros(lexicon)
     values = _load_values(directory, macros)
     gazetteer = _load_gazetteer(directory / "entities.jsonl")
