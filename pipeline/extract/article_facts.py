@@ -13,27 +13,27 @@ from pipeline.view import build_view
 
 VALUE_FACT_TYPES = ("money", "quantity", "percent", "date")
 VALUE_LABELS = ("MONEY", "QUANTITY", "PERCENT", "DATE")
-NO_FACT_REASONS = ("dateline", "publication_date", "part_of_name", "age", "time_span", "year", "market")
+NO_FACT_REASONS = ("dateline", "publication_date", "part_of_name", "age", "time_span", "year", "market", "zero", "vague")
 
 
 def facts_and_outcomes(analysis: Analysis, pset: PatternSet) -> tuple[list[Fact], list[Mention]]:
     """All facts of one article and its mentions, each value mention with the fact it fed or the
     reason it fed none (`Mention.fed`)."""
-    closed = closed_rules.extract_facts(analysis, pset)
     person_orgs: dict[str, str] = {}
     for r in analysis.roles:
         person_orgs.setdefault(r.person.canonical, r.org)
     view = build_view(analysis.doc, analysis.article, analysis.entities, analysis.values, analysis.rates, person_orgs)
     resolver = article_entities(view, pset.open_rules)
     never = never_subjects(view, pset.open_rules.words, resolver)
-    closed = [f for f in closed if not (f.value_type in VALUE_FACT_TYPES and f.subject in never)]
     # The open stage chooses every value's subject; a closed value rule keeps its fact (and its
     # attribute name) only where it names the same subject.
     everything, verdicts = open_facts(view, pset.open_rules, {}, resolver=resolver)
     # a value the open stage finds is no fact at all (a header date, a year inside a name, a
-    # person's age, market data...) is no fact from a closed rule either
-    no_fact = {k for k, why in verdicts.items() if why.split(":")[0] in NO_FACT_REASONS}
-    closed = [f for f in closed if (f.start, f.end) not in no_fact]
+    # person's age, market data...) is no fact from a closed rule either: the rules skip it
+    no_fact = frozenset(k for k, why in verdicts.items() if why.split(":")[0] in NO_FACT_REASONS)
+    closed = closed_rules.extract_facts(analysis, pset, skip=no_fact)
+    closed = [f for f in closed if not (f.value_type in VALUE_FACT_TYPES and f.subject in never)
+              and (f.start, f.end) not in no_fact]
     open_subjects: dict[tuple[int, int], set[str]] = {}
     for f in everything:
         open_subjects.setdefault((f.start, f.end), set()).add(f.subject)

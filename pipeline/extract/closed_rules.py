@@ -168,13 +168,14 @@ def _role_facts(analysis: Analysis) -> list[Fact]:
     return out
 
 
-def extract_facts(analysis: Analysis, pset: PatternSet) -> list[Fact]:
-    """All facts of one article, deduplicated (first statement kept), in document order."""
+def extract_facts(analysis: Analysis, pset: PatternSet, *, skip: frozenset[tuple[int, int]] = frozenset()) -> list[Fact]:
+    """All facts of one article, deduplicated (first statement kept), in document order; `skip`:
+    value spans known to be no fact (the open stage's verdict), which the value rules pass over."""
     if not analysis.article.text.strip():
         return []
     ctx = ArticleContext(analysis, pset)
     rules = list(pset.attributes)
-    facts = _value_facts(ctx, [r for r in rules if r["strategy"] == "value"])
+    facts = _value_facts(ctx, [r for r in rules if r["strategy"] == "value"], skip)
     handlers = {"relation": _relation_facts, "parent": _parent_facts, "event_date": _event_facts,
                 "segment": _segment_facts, "milestone": _milestone_facts}
     for rule in rules:

@@ -97,12 +97,13 @@ def _in_dateline(ctx: ArticleContext, value: Mention) -> bool:
     return value.label == "DATE" and start <= value.start < end
 
 
-def _value_facts(ctx: ArticleContext, rules: list[dict[str, Any]]) -> list[Fact]:
+def _value_facts(ctx: ArticleContext, rules: list[dict[str, Any]],
+                 skip: frozenset[tuple[int, int]] = frozenset()) -> list[Fact]:
     facts: list[Fact] = []
     text = ctx.analysis.article.text
     for sent in ctx.sentences:
         for value in sent.values:
-            if not value.value or _in_dateline(ctx, value):
+            if not value.value or _in_dateline(ctx, value) or (value.start, value.end) in skip:
                 continue
             candidates = []
             vpos = ctx.token_pos(sent, value.start)
