@@ -1,6 +1,7 @@
 """Shared fixtures: the Language is built once per session (loading the model is the slow part)."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,11 @@ def facts_of(nlp_pset, analyze_text):
         return extract_facts(analyze_text(text, published, article_id), pset)
 
     return _run
+
+
+@pytest.fixture
+def patterns_copy(tmp_path):
+    """A copy of patterns/ in the test's own folder, to edit."""
+    target = tmp_path / "patterns"
+    shutil.copytree(ROOT / "patterns", target)
+    return target

@@ -256,17 +256,8 @@ def test_a_view_survives_json():
     assert ArticleView.from_json(view.to_json()) == view
 
 
-def _copy_patterns(tmp_path: Path) -> Path:
-    target = tmp_path / "patterns"
-    target.mkdir()
-    for path in (ROOT / "patterns").iterdir():
-        if path.is_file():
-            (target / path.name).write_bytes(path.read_bytes())
-    return target
-
-
-def test_a_vocabulary_entry_with_an_unknown_key_is_a_coded_error(tmp_path):
-    patterns = _copy_patterns(tmp_path)
+def test_a_vocabulary_entry_with_an_unknown_key_is_a_coded_error(patterns_copy):
+    patterns = patterns_copy
     path = patterns / "vocabulary.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     n = next(i for i, line in enumerate(lines) if line.startswith("{") and '"words"' in line)
@@ -283,8 +274,8 @@ def test_a_vocabulary_entry_with_an_unknown_key_is_a_coded_error(tmp_path):
     (lambda d: d.pop("pronouns"), "missing key"), (lambda d: d.update(pronouns="it"), "must be a list"),
     (lambda d: d.update(pronuons=["it"]), "unknown key"),
 ])
-def test_subject_words_are_checked(tmp_path, change, problem):
-    patterns = _copy_patterns(tmp_path)
+def test_subject_words_are_checked(patterns_copy, change, problem):
+    patterns = patterns_copy
     path = patterns / "subjects.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     change(data)

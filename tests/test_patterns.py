@@ -1,5 +1,4 @@
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -9,13 +8,6 @@ from pipeline.errors import PatternError
 from pipeline.patterns import load_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def patterns_copy(tmp_path):
-    target = tmp_path / "patterns"
-    shutil.copytree(ROOT / "patterns", target)
-    return target
 
 
 def _append(path: Path, line: str) -> int:

@@ -1,7 +1,6 @@
 """Role vocabulary (patterns/roles.jsonl) checks and the office vocabularies of the lexicon; the role
 rules themselves are exercised by the role examples in tests/corpus/facts.jsonl."""
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,13 +9,6 @@ from pipeline.errors import PatternError
 from pipeline.patterns import load_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def patterns_copy(tmp_path):
-    target = tmp_path / "patterns"
-    shutil.copytree(ROOT / "patterns", target)
-    return target
 
 
 def _append(path: Path, row: dict) -> None:
