@@ -101,16 +101,9 @@ def _write_file(path: Path, data: bytes, mode: int) -> None:
         os.close(fd)
 
 
-def _fsync_file(path: Path) -> None:
+def _fsync(path: Path) -> None:
+    """Flush a file's or a folder's entry to disk."""
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -176,7 +169,7 @@ def _adopt(path: Path, out: Path, current: Path, runs: Path) -> Path:
             if keep.exists():
                 keep.unlink()
             shutil.copy2(path, keep)
-            _fsync_file(keep)
+            _fsync(keep)
     path.parent.mkdir(parents=True, exist_ok=True)
     _symlink_atomic(link_target, path)
     return current
@@ -203,11 +196,11 @@ def write_output_set(out: Path, files: dict[Path, str | bytes], *, fingerprint: 
             entries[str(path)] = {"name": _name(path, out), "sha256": hashlib.sha256(data).hexdigest()}
         manifest = {"fingerprint": fingerprint, "summary": summary or {}, "files": entries}
         _write_file(run_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), _default_mode())
-        _fsync_dir(run_dir)
+        _fsync(run_dir)
         for raw in sorted(files, key=str):
             _adopt(Path(raw).absolute(), out, current, runs)
         _symlink_atomic(os.path.relpath(run_dir, state), current)  # the one step that switches the set
-        _fsync_dir(state)
+        _fsync(state)
     except OSError as exc:
         shutil.rmtree(run_dir, ignore_errors=True)
         raise OutputError("E060", path=out.parent, reason=_reason(exc)) from None
